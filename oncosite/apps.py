@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class OncositeConfig(AppConfig):
+    name = "oncosite"
+    verbose_name = "Oncosite"
+
+    def ready(self):
+        from .roles import sync_roles_after_migrate
+
+        # Keeps the role groups' permissions current as models and permissions are added.
+        post_migrate.connect(sync_roles_after_migrate, sender=self)

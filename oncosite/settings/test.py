@@ -1,0 +1,19 @@
+"""Settings for pytest: fast, isolated, and never sending real e-mail."""
+
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-only-key"  # noqa: S105 - never used outside the test run
+DEBUG = False
+# Fast hashing: tests create many users; the real hashers are exercised in production.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Manifest storage needs collectstatic; tests render templates without it.
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# Uploaded files from tests go to a scratch folder, not the developer's media/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="oncosite-test-media-"))
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Serve static files from the finders, as in dev: tests never run collectstatic.
+WHITENOISE_AUTOREFRESH = True

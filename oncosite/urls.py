@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from tumours import markdownx_views
+
+urlpatterns = [
+    # Staff-only replacements for markdownx's open endpoints (see MARKDOWNX_URLS_PATH).
+    path("admin/markdownx/markdownify/", markdownx_views.markdownify, name="markdownx_markdownify"),
+    path("admin/markdownx/upload/", markdownx_views.upload, name="markdownx_upload"),
+    path("admin/", admin.site.urls),
+    path("", include("orders.urls")),
+    path("", include("tumours.urls")),
+]

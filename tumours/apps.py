@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TumoursConfig(AppConfig):
+    name = "tumours"
+    verbose_name = "Tumour pages"
