@@ -40,8 +40,8 @@ class TestRequestForm(forms.ModelForm):
             "message": forms.Textarea(attrs={"rows": 5}),
         }
         help_texts = {
-            "phone": "Optional. Include the country code if you are outside the UK.",
-            "message": "Optional. Anything that helps us, e.g. when is best to call. Do not include medical records.",
+            "phone": "Include the country code if you are outside the UK.",
+            "message": "Anything that helps us, e.g. when is best to call. Do not include medical records.",
         }
         error_messages = {
             "requester_type": {"required": "Tell us whether you are a patient, a carer or a clinician."},
