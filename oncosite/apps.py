@@ -9,5 +9,6 @@ class OncositeConfig(AppConfig):
     def ready(self):
         from .roles import sync_roles_after_migrate
 
-        # Keeps the role groups' permissions current as models and permissions are added.
-        post_migrate.connect(sync_roles_after_migrate, sender=self)
+        # Keeps the role groups' permissions current as models and permissions are added. This app has no
+        # models, so Django sends it no post_migrate: listen to all and act after the last app.
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="oncosite.sync_roles")

@@ -1,17 +1,20 @@
 """The staff roles and exactly what each may do. Applied by a migration and kept current after every migrate."""
 
 CLINICAL_EDITORS = "Clinical editors"
+CLINICAL_REVIEWERS = "Clinical reviewers"
 SALES_TEAM = "Sales team"
 
+EDITOR_TUMOUR_PERMISSIONS = [
+    "add_tumour", "change_tumour", "view_tumour",
+    "add_section", "change_section", "view_section", "delete_section",
+    "add_testkit", "change_testkit", "view_testkit",
+    "add_source", "change_source", "view_source", "delete_source",
+]  # fmt: skip
+
 ROLES = {
-    CLINICAL_EDITORS: {
-        "tumours": [
-            "add_tumour", "change_tumour", "view_tumour",
-            "add_section", "change_section", "view_section", "delete_section",
-            "add_testkit", "change_testkit", "view_testkit",
-            "add_source", "change_source", "view_source", "delete_source",
-        ],
-    },
+    CLINICAL_EDITORS: {"tumours": EDITOR_TUMOUR_PERMISSIONS},
+    # Reviewers sign pages off: everything an editor does, plus publishing and unpublishing.
+    CLINICAL_REVIEWERS: {"tumours": [*EDITOR_TUMOUR_PERMISSIONS, "publish_tumour", "view_oldslug"]},
     SALES_TEAM: {
         "orders": ["view_testrequest", "change_testrequest"],
         "tumours": ["view_tumour"],
@@ -31,5 +34,15 @@ def apply_roles(apps) -> None:
         group.permissions.set(wanted)
 
 
-def sync_roles_after_migrate(sender, apps, **kwargs):
+def sync_roles_after_migrate(sender, apps, using="default", **kwargs):
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
+    # post_migrate is sent once per app with models (not for this one): act once, after the last app,
+    # when every app's new permissions exist.
+    with_models = [config for config in global_apps.get_app_configs() if config.models_module]
+    if sender.label != with_models[-1].label:
+        return
+    for app_config in with_models:
+        create_permissions(app_config, verbosity=0, using=using, apps=apps)
     apply_roles(apps)

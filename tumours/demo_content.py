@@ -1,8 +1,10 @@
 """The site's first page, from the seed it was created from (text adapted from Wikipedia, CC BY-SA 4.0)."""
 
+import reversion
 from django.db import transaction
+from django.utils import timezone
 
-from .models import Section, Source, TestKit, Tumour
+from .models import REVIEW_INTERVAL_MONTHS, Section, Source, TestKit, Tumour, add_months
 
 ONCOFOCUS = {
     "name": "Oncofocus",
@@ -56,13 +58,28 @@ WIKIPEDIA_SOURCE = {
 }
 
 
+DEMO_REVIEWER = "Dr Helen Marsh, Consultant Medical Oncologist"
+
+
 @transaction.atomic
 def load_demo_content() -> Tumour:
     """Create or refresh the demo kit and page; running it again leaves one copy of each."""
+    reviewed_on = timezone.localdate()
+    review = {
+        "last_reviewed_on": reviewed_on,
+        "next_review_due": add_months(reviewed_on, REVIEW_INTERVAL_MONTHS),
+        "reviewed_by": DEMO_REVIEWER,
+    }
+    with reversion.create_revision():
+        reversion.set_comment("Demo content loaded.")
+        return _load(review)
+
+
+def _load(review: dict) -> Tumour:
     kit, _ = TestKit.objects.update_or_create(slug=ONCOFOCUS["slug"], defaults=ONCOFOCUS)
     tumour, _ = Tumour.objects.update_or_create(
         slug=LEIOMYOSARCOMA["slug"],
-        defaults={**LEIOMYOSARCOMA, "status": Tumour.Status.PUBLISHED},
+        defaults={**LEIOMYOSARCOMA, **review, "status": Tumour.Status.PUBLISHED},
     )
     tumour.test_kits.add(kit)
     for position, (heading, body) in enumerate(SECTIONS, start=1):

@@ -2,10 +2,10 @@
 
 from functools import wraps
 
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
 from django.views.decorators.http import require_POST
-from markdownx.views import ImageUploadView
 
+from .images import ImageRejected, store_uploaded_image
 from .markdown import render_markdown
 
 
@@ -29,4 +29,15 @@ def markdownify(request):
     return HttpResponse(render_markdown(content))
 
 
-upload = staff_only(require_POST(ImageUploadView.as_view()))
+@staff_only
+@require_POST
+def upload(request):
+    # Same contract as markdownx's view: {"image_code": ...} on success, {"image": [message]} with a 400.
+    upload = request.FILES.get("image")
+    if upload is None:
+        return JsonResponse({"image": ["Choose an image to upload."]}, status=400)
+    try:
+        url = store_uploaded_image(upload=upload)
+    except ImageRejected as error:
+        return JsonResponse({"image": [str(error)]}, status=400)
+    return JsonResponse({"image_code": f"![]({url})"})

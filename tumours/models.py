@@ -1,7 +1,25 @@
+import calendar
+import datetime
+
+import reversion
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
+
+REVIEW_INTERVAL_MONTHS = 12
+REVIEW_WARNING_DAYS = 30
+PUBLISH_PERMISSION = "tumours.publish_tumour"
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    # 29 February plus a year is 28 February, not an error.
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class TestKit(models.Model):
@@ -25,12 +43,34 @@ class TumourQuerySet(models.QuerySet):
     def with_page_content(self):
         return self.prefetch_related("sections", "sources", "test_kits")
 
+    def review_overdue(self, today: datetime.date | None = None):
+        # A published page with no review date is as much out of review as one past its date.
+        today = today or timezone.localdate()
+        return self.filter(
+            Q(next_review_due__lt=today) | Q(status=Tumour.Status.PUBLISHED, next_review_due__isnull=True)
+        )
+
+    def review_due_soon(self, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        until = today + datetime.timedelta(REVIEW_WARNING_DAYS)
+        return self.filter(next_review_due__gte=today, next_review_due__lte=until)
+
+    def review_needed(self, today: datetime.date | None = None):
+        return self.review_overdue(today) | self.review_due_soon(today)
+
 
 class Tumour(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"
         PUBLISHED = "published", "Published"
+
+    # The workflow: draft -> in review -> published, and back to draft to unpublish.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.IN_REVIEW},
+        Status.IN_REVIEW: {Status.DRAFT, Status.PUBLISHED},
+        Status.PUBLISHED: {Status.DRAFT},
+    }
 
     name = models.CharField(
         max_length=200, help_text="The name patients and clinicians know it by, e.g. Leiomyosarcoma."
@@ -48,11 +88,34 @@ class Tumour(models.Model):
         related_name="tumours",
         help_text="Kits a visitor can request for this tumour. Leave empty to show no request button.",
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text="Draft → In review → Published; back to Draft to unpublish. Only clinical reviewers can publish.",
+    )
     published_at = models.DateTimeField(
         null=True,
         blank=True,
         help_text="When the page goes live. Set automatically on first publication; a future time schedules it.",
+    )
+    first_published_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Set once, when the page is first published."
+    )
+    last_reviewed_on = models.DateField(
+        null=True, blank=True, help_text="When a clinical reviewer last checked the whole page. Shown to the public."
+    )
+    next_review_due = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the page must be checked again. Left empty, it is set to 12 months after the last review.",
+    )
+    reviewed_by = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The clinical reviewer's name and role as shown to the public, "
+        "e.g. Dr Helen Marsh, Consultant Medical Oncologist.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -61,6 +124,7 @@ class Tumour(models.Model):
 
     class Meta:
         ordering = ["name"]
+        permissions = [("publish_tumour", "Can publish tumour")]
 
     def __str__(self):
         return self.name
@@ -68,14 +132,99 @@ class Tumour(models.Model):
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if self.status == self.Status.PUBLISHED and self.first_published_at is None:
+            self.first_published_at = self.published_at
+        if self.last_reviewed_on and not self.next_review_due:
+            self.next_review_due = add_months(self.last_reviewed_on, REVIEW_INTERVAL_MONTHS)
+        previous_slug = getattr(self, "_stored_slug", None)
         super().save(*args, **kwargs)
+        self._remember_old_slug(previous_slug)
+        self._stored_slug = self.slug
 
     def get_absolute_url(self):
         return reverse("tumours:detail", kwargs={"slug": self.slug})
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The stored slug, so a save can tell that the address changed.
+        instance._stored_slug = instance.__dict__.get("slug")
+        return instance
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.last_reviewed_on and self.next_review_due and self.next_review_due <= self.last_reviewed_on:
+            errors["next_review_due"] = "The next review must be after the last review."
+        if self.slug and OldSlug.objects.filter(slug=self.slug).exclude(tumour_id=self.pk).exists():
+            owner = OldSlug.objects.select_related("tumour").get(slug=self.slug).tumour
+            errors["slug"] = (
+                f"“{self.slug}” is an old address of “{owner.name}” and still redirects there. Choose another slug."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def publication_problems(self, *, section_count: int, source_count: int) -> dict[str, str]:
+        # Everything a page must have before the public may see it, keyed by the field to fix.
+        problems = {}
+        if not (self.summary or "").strip():
+            problems["summary"] = "A published page needs a summary."
+        if not self.last_reviewed_on:
+            problems["last_reviewed_on"] = "A published page needs the date of its last clinical review."
+        if not self.reviewed_by.strip():
+            problems["reviewed_by"] = "A published page needs the name and role of its clinical reviewer."
+        if section_count < 1:
+            problems["sections"] = "A published page needs at least one section."
+        if source_count < 1:
+            problems["sources"] = "A published page needs at least one source."
+        return problems
+
+    @property
+    def is_public(self) -> bool:
+        published = self.status == self.Status.PUBLISHED and self.published_at is not None
+        return published and self.published_at <= timezone.now()
+
+    def _remember_old_slug(self, previous_slug: str | None) -> None:
+        # Once a page has been public its address may be bookmarked or linked: keep it working.
+        OldSlug.objects.filter(slug=self.slug, tumour=self).delete()
+        if previous_slug and previous_slug != self.slug and self.first_published_at is not None:
+            OldSlug.objects.update_or_create(slug=previous_slug, defaults={"tumour": self})
+
     @property
     def aliases(self) -> list[str]:
         return [alias.strip() for alias in self.also_known_as.split(",") if alias.strip()]
+
+
+class OldSlug(models.Model):
+    tumour = models.ForeignKey(Tumour, on_delete=models.CASCADE, related_name="old_slugs")
+    slug = models.SlugField(max_length=200, unique=True, help_text="A former address that redirects to the page.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "old address"
+        verbose_name_plural = "old addresses"
+
+    def __str__(self):
+        return f"/tumours/{self.slug}/ → {self.tumour.slug}"
+
+    def clean(self):
+        if Tumour.objects.filter(slug=self.slug).exclude(pk=self.tumour_id).exists():
+            raise ValidationError({"slug": "Another page uses this address."})
+
+
+class StatusChange(models.Model):
+    tumour = models.ForeignKey(Tumour, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Tumour.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Tumour.Status.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.tumour}: {self.from_status or 'new'} → {self.to_status}"
 
 
 class Section(models.Model):
@@ -110,3 +259,9 @@ class Source(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# One version per save covers the page, its sections and its sources (see README, "History").
+reversion.register(Tumour, follow=["sections", "sources"])
+reversion.register(Section)
+reversion.register(Source)

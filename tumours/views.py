@@ -1,7 +1,11 @@
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
 
 from .index import a_to_z
-from .models import Tumour
+from .models import OldSlug, Section, Source, TestKit, Tumour
+
+DRAFT_BANNER = "Draft — not visible to the public"
 
 
 def home(request):
@@ -14,5 +18,40 @@ def index(request):
 
 
 def detail(request, slug):
-    tumour = get_object_or_404(Tumour.objects.published().with_page_content(), slug=slug)
-    return render(request, "tumours/detail.html", {"tumour": tumour})
+    tumour = Tumour.objects.published().with_page_content().filter(slug=slug).first()
+    if tumour is not None:
+        return render(request, "tumours/detail.html", {"tumour": tumour})
+    may_preview = request.user.has_perm("tumours.change_tumour")
+    if may_preview:
+        draft = Tumour.objects.with_page_content().filter(slug=slug).first()
+        if draft is not None:
+            return render_page(request, draft, banner=DRAFT_BANNER)
+    old = OldSlug.objects.select_related("tumour").filter(slug=slug).first()
+    if old is not None and (old.tumour.is_public or may_preview):
+        return redirect(old.tumour.get_absolute_url(), permanent=True)
+    raise Http404("No such tumour page.")
+
+
+def render_page(request, tumour: Tumour, *, banner: str):
+    """The public page for someone allowed to see what the public cannot: never stored by any cache."""
+    response = render(request, "tumours/detail.html", {"tumour": tumour, "draft_banner": banner})
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _cached(model, rows: list):
+    queryset = model.objects.all()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    return queryset
+
+
+def with_unsaved_content(tumour: Tumour, *, sections: list, sources: list, kits: list) -> Tumour:
+    # The template reads tumour.sections.all etc.; hand it the unsaved rows as if prefetched.
+    tumour._prefetched_objects_cache = {
+        "sections": _cached(Section, sorted(sections, key=lambda s: (s.position, s.pk or 0))),
+        "sources": _cached(Source, sorted(sources, key=lambda s: (s.position, s.pk or 0))),
+        "test_kits": _cached(TestKit, kits),
+    }
+    return tumour

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_countries",
     "markdownx",
+    "reversion",
     "oncosite",
     "tumours",
     "orders",

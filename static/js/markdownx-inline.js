@@ -17,3 +17,10 @@ document.addEventListener("formset:added", function (event) {
     document.body.appendChild(again);
   }
 });
+
+// markdownx only logs a refused upload; tell the editor why (e.g. "Upload a PNG, JPEG or WebP image").
+document.addEventListener("markdownx.fileUploadError", function (event) {
+  const response = (event.detail || [])[0] || {};
+  const messages = response.image || ["The image could not be uploaded."];
+  window.alert(messages.join(" "));
+}, true);

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from tumours.reminders import send_review_reminders
+
+
+class Command(BaseCommand):
+    help = "E-mail the Clinical reviewers group the pages overdue or due for review within 30 days. Run daily."
+
+    def handle(self, *args, **options):
+        pages, recipients = send_review_reminders()
+        if pages and not recipients:
+            self.stderr.write(self.style.WARNING(f"{pages} page(s) need review but no active reviewer has an e-mail."))
+        else:
+            self.stdout.write(f"{pages} page(s) need review; reminder sent to {recipients} reviewer(s).")
