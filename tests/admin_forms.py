@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 
 class _FormReader(HTMLParser):
-    def __init__(self, form_id: str):
+    def __init__(self, form_id: str | None):
         super().__init__(convert_charrefs=True)
         self.form_id = form_id
         self.in_form = False
@@ -15,7 +15,7 @@ class _FormReader(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "form" and attrs.get("id") == self.form_id:
+        if tag == "form" and (self.form_id is None or attrs.get("id") == self.form_id):
             self.in_form = True
         if not self.in_form:
             return
@@ -50,8 +50,8 @@ class _FormReader(HTMLParser):
             self._select = None
 
 
-def read_form(html: str, form_id: str = "tumour_form") -> dict[str, str | list[str]]:
-    """The form's successful controls as a dict (a list where a name repeats, as for multiple selects)."""
+def read_form(html: str, form_id: str | None = "tumour_form") -> dict[str, str | list[str]]:
+    """The form's successful controls as a dict; a name that repeats (a multiple select) maps to a list."""
     reader = _FormReader(form_id)
     reader.feed(html)
     data: dict[str, str | list[str]] = {}

@@ -193,8 +193,8 @@ class TumourAdmin(VersionAdmin):
             "opts": self.opts,
             "title": "Pages due for clinical review",
             "today": today,
-            "overdue": Tumour.objects.review_overdue(today).order_by("next_review_due", "name"),
-            "due_soon": Tumour.objects.review_due_soon(today).order_by("next_review_due", "name"),
+            "overdue": Tumour.objects.review_overdue(today).by_review_date(),
+            "due_soon": Tumour.objects.review_due_soon(today).by_review_date(),
             "warning_days": REVIEW_WARNING_DAYS,
             "soon_until": today + datetime.timedelta(REVIEW_WARNING_DAYS),
         }

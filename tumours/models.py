@@ -55,6 +55,10 @@ class TumourQuerySet(models.QuerySet):
         until = today + datetime.timedelta(REVIEW_WARNING_DAYS)
         return self.filter(next_review_due__gte=today, next_review_due__lte=until)
 
+    def by_review_date(self):
+        # Never reviewed first (on every database), then the longest overdue.
+        return self.order_by(models.F("next_review_due").asc(nulls_first=True), "name")
+
     def review_needed(self, today: datetime.date | None = None):
         return self.review_overdue(today) | self.review_due_soon(today)
 

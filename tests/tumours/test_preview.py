@@ -1,0 +1,101 @@
+"""Editors see drafts and unsaved changes as the public would; nobody else does, and no cache keeps them."""
+
+from django.urls import reverse
+
+from tests.admin_forms import change_form
+from tests.factories import SectionFactory, TumourFactory
+
+
+def preview_url(tumour):
+    return reverse("admin:tumours_tumour_preview", args=[tumour.pk])
+
+
+def assert_never_cached(response):
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives
+    assert "public" not in directives
+
+
+def test_anonymous_visitor_gets_404_for_a_draft(client, draft):
+    assert client.get("/tumours/angiosarcoma/").status_code == 404
+
+
+def test_sales_cannot_see_a_draft(sales_client, draft):
+    assert sales_client.get("/tumours/angiosarcoma/").status_code == 404
+
+
+def test_editor_opens_a_draft_at_its_public_address_with_a_banner(editor_client, draft):
+    response = editor_client.get("/tumours/angiosarcoma/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Draft — not visible to the public" in html
+    assert "Blood vessels." in html
+    assert_never_cached(response)
+
+
+def test_editor_sees_a_scheduled_page_before_its_time_but_the_public_does_not(editor_client, client, db):
+    from django.utils import timezone
+
+    tumour = TumourFactory(slug="later", published_at=timezone.now() + timezone.timedelta(days=1))
+    assert editor_client.get("/tumours/later/").status_code == 200
+    assert "not visible to the public" in editor_client.get("/tumours/later/").content.decode()
+    client.logout()
+    assert client.get(tumour.get_absolute_url()).status_code == 404
+
+
+def test_published_page_has_no_draft_banner(editor_client, demo_tumour):
+    html = editor_client.get("/tumours/leiomyosarcoma/").content.decode()
+    assert "not visible to the public" not in html
+
+
+def test_admin_change_page_links_to_preview(editor_client, draft):
+    html = editor_client.get(reverse("admin:tumours_tumour_change", args=[draft.pk])).content.decode()
+    assert f'href="{preview_url(draft)}"' in html
+    assert f'formaction="{preview_url(draft)}"' in html
+
+
+def test_preview_of_the_saved_draft(editor_client, draft):
+    response = editor_client.get(preview_url(draft))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Draft — not visible to the public" in html
+    assert "Surgery first." in html
+    assert_never_cached(response)
+
+
+def test_preview_shows_unsaved_changes_to_sections_and_saves_nothing(editor_client, draft):
+    data = change_form(editor_client, draft)
+    data["sections-1-body"] = "Radiotherapy after surgery (unsaved)."
+    data["sections-0-DELETE"] = "on"
+    data["summary"] = "A new lead paragraph."
+    data["sections-TOTAL_FORMS"] = "3"
+    data.update({"sections-2-position": "3", "sections-2-heading": "Outlook", "sections-2-body": "Varies."})
+    response = editor_client.post(preview_url(draft), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Radiotherapy after surgery (unsaved)." in html
+    assert "A new lead paragraph." in html
+    assert "Outlook" in html and "Varies." in html
+    assert "Blood vessels." not in html  # the section marked for deletion
+    assert "Preview of unsaved changes" in html
+    assert_never_cached(response)
+    draft.refresh_from_db()
+    assert draft.summary == "A rare tumour of connective tissue."
+    assert [s.body for s in draft.sections.all()] == ["Blood vessels.", "Surgery first."]
+
+
+def test_preview_is_the_public_template(editor_client, client, db):
+    tumour = TumourFactory(slug="same")
+    SectionFactory(tumour=tumour, heading="Staging")
+    preview = editor_client.get(preview_url(tumour)).content.decode()
+    client.logout()
+    public = client.get("/tumours/same/").content.decode()
+    article = public[public.index("<article") : public.index("</article>")]
+    assert article in preview
+
+
+def test_preview_is_refused_without_change_permission(client, sales_client, draft):
+    assert sales_client.get(preview_url(draft)).status_code == 403
+    client.logout()
+    response = client.get(preview_url(draft))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
