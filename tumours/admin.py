@@ -73,6 +73,7 @@ class ReviewFilter(admin.SimpleListFilter):
 @admin.register(Tumour)
 class TumourAdmin(VersionAdmin):
     form = TumourAdminForm
+    change_list_template = None  # ours, with "Review due"; reversion's "Recover deleted" is for superusers only
     list_display = ["name", "also_known_as", "status", "published_at", "next_review_due", "updated_at"]
     list_filter = ["status", ReviewFilter, "test_kits"]
     search_fields = ["name", "also_known_as", "summary", "sections__heading"]

@@ -12,3 +12,35 @@ def test_loading_twice_leaves_one_copy(db):
     assert [s.heading for s in Section.objects.filter(tumour=tumour)] == ["Location", "Treatment"]
     assert Source.objects.filter(tumour=tumour).count() == 1
     assert list(tumour.test_kits.values_list("name", flat=True)) == ["Oncofocus"]
+
+
+def test_demo_page_has_a_review_record_and_its_wikipedia_source(client, db):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.tumours.test_public_pages import visible_text
+
+    call_command("load_demo_content")
+    call_command("load_demo_content")
+    tumour = Tumour.objects.get(slug="leiomyosarcoma")
+    today = timezone.localdate()
+    assert tumour.last_reviewed_on == today
+    assert tumour.next_review_due == today.replace(year=today.year + 1) or (
+        today.month == 2 and today.day == 29 and tumour.next_review_due == datetime.date(today.year + 1, 2, 28)
+    )
+    assert tumour.reviewed_by == "Dr Helen Marsh, Consultant Medical Oncologist"
+    source = Source.objects.get(tumour=tumour)
+    assert (source.publisher, source.licence) == ("Wikipedia", "CC BY-SA 4.0")
+    assert Tumour.objects.count() == 1
+    text = visible_text(client.get("/tumours/leiomyosarcoma/").content.decode())
+    assert f"Page last reviewed: {today:%-d %B %Y} · Next review due: {tumour.next_review_due:%-d %B %Y}" in text
+    assert "Reviewed by Dr Helen Marsh, Consultant Medical Oncologist" in text
+
+
+def test_demo_page_can_be_published_through_the_rules(db):
+    call_command("load_demo_content")
+    tumour = Tumour.objects.get(slug="leiomyosarcoma")
+    counts = {"section_count": tumour.sections.count(), "source_count": tumour.sources.count()}
+    assert tumour.publication_problems(**counts) == {}
+    assert Tumour.objects.review_needed().count() == 0

@@ -1,0 +1,21 @@
+from django.urls import reverse
+
+from tests.admin_forms import change_form
+from tests.factories import TumourFactory
+from tests.tumours.test_public_pages import visible_text
+
+
+def test_admin_tidies_aliases(editor_client, draft):
+    data = change_form(editor_client, draft)
+    data["also_known_as"] = " AS ,,  haemangiosarcoma, as , Lymphangiosarcoma  "
+    assert editor_client.post(reverse("admin:tumours_tumour_change", args=[draft.pk]), data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.also_known_as == "AS, haemangiosarcoma, Lymphangiosarcoma"
+    assert draft.aliases == ["AS", "haemangiosarcoma", "Lymphangiosarcoma"]
+
+
+def test_each_alias_is_listed_under_its_own_letter(client, db):
+    TumourFactory(name="Angiosarcoma", slug="angiosarcoma", also_known_as="Haemangiosarcoma, Lymphangiosarcoma")
+    text = visible_text(client.get(reverse("tumours:index")).content.decode())
+    assert "H Haemangiosarcoma, see Angiosarcoma" in text
+    assert "L Lymphangiosarcoma, see Angiosarcoma" in text
