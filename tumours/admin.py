@@ -83,7 +83,7 @@ class TumourAdmin(VersionAdmin):
     inlines = [SectionInline, SourceInline]
     readonly_fields = ["created_at", "updated_at", "first_published_at", "status_history", "old_addresses"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "also_known_as", "summary", "edit_token"]}),
+        (None, {"fields": ["name", "slug", "also_known_as", "summary"]}),
         ("Test kits", {"fields": ["test_kits"]}),
         ("Clinical review", {"fields": ["last_reviewed_on", "next_review_due", "reviewed_by"]}),
         (
