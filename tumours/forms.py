@@ -66,7 +66,9 @@ class TumourAdminForm(forms.ModelForm):
     def _refuse_stale_save(self, cleaned: dict) -> None:
         if not self.instance.pk:
             return
-        if cleaned.get("edit_token") != edit_token(self.instance):
+        # Lock the row for the rest of the admin's transaction, so two saves at once cannot both pass.
+        stored = Tumour.objects.select_for_update().filter(pk=self.instance.pk).values_list("updated_at", flat=True)
+        if cleaned.get("edit_token") != edit_token(Tumour(updated_at=stored.first())):
             who, when = last_change(self.instance)
             raise ValidationError(
                 f"This page was changed by {who} on {when}, after you opened it, so your changes were not saved. "

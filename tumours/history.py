@@ -46,7 +46,8 @@ def last_change(tumour: Tumour) -> tuple[str, str]:
     if latest is not None and latest.revision.user is not None:
         user = latest.revision.user
         who = user.get_full_name() or user.get_username()
-    when = date_format(timezone.localtime(tumour.updated_at), "j F Y, H:i:s")
+    stored = Tumour.objects.filter(pk=tumour.pk).values_list("updated_at", flat=True).first() or tumour.updated_at
+    when = date_format(timezone.localtime(stored), "j F Y, H:i:s")
     return who, when
 
 
