@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from reversion.models import Version
 
-from .models import Section, Source, Tumour
+from .models import OldSlug, Section, Source, Tumour
 
 # Restoring brings back the text, never the workflow: it cannot publish or unpublish a page.
 WORKFLOW_FIELDS = ["status", "published_at", "first_published_at"]
@@ -95,6 +95,8 @@ def restore_version(*, tumour: Tumour, version: Version, user: AbstractBaseUser)
     """Bring back the page and all its sections and sources as they were in `version`, as a new version."""
     wanted_slug = version.field_dict["slug"]
     clash = Tumour.objects.filter(slug=wanted_slug).exclude(pk=tumour.pk).first()
+    old = OldSlug.objects.select_related("tumour").filter(slug=wanted_slug).exclude(tumour=tumour).first()
+    clash = clash or (old and old.tumour)
     if clash is not None:
         raise RestoreError(f"Cannot restore: the address “{wanted_slug}” now belongs to “{clash.name}”.")
     current = Tumour.objects.get(pk=tumour.pk)

@@ -152,3 +152,18 @@ def test_restore_is_refused_when_the_old_slug_now_belongs_to_another_page(editor
     assert "Cannot restore: the address “angiosarcoma” now belongs to" in response.content.decode()
     draft.refresh_from_db()
     assert draft.slug == "angiosarcoma-renamed"
+
+
+def test_restore_is_refused_when_the_old_slug_is_another_pages_old_address(editor_client, draft):
+    from tests.factories import TumourFactory
+
+    save(editor_client, draft)
+    first = versions(draft).first()
+    save(editor_client, draft, slug="angiosarcoma-renamed")
+    other = TumourFactory(name="Other", slug="angiosarcoma")
+    other.slug = "other"
+    other.save()  # "angiosarcoma" is now Other's old address, redirecting there
+    response = editor_client.post(reverse("admin:tumours_tumour_compare", args=[draft.pk, first.pk]), follow=True)
+    assert "Cannot restore: the address “angiosarcoma” now belongs to “Other”." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.slug == "angiosarcoma-renamed"

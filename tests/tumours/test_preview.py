@@ -99,3 +99,10 @@ def test_preview_is_refused_without_change_permission(client, sales_client, draf
     client.logout()
     response = client.get(preview_url(draft))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_draft_preview_uses_a_fixed_number_of_queries(editor_client, draft, django_assert_max_num_queries):
+    SectionFactory.create_batch(10, tumour=draft)
+    # session, user, permissions, the page and its three prefetches
+    with django_assert_max_num_queries(9):
+        assert editor_client.get("/tumours/angiosarcoma/").status_code == 200

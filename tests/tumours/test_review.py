@@ -114,3 +114,10 @@ def test_send_review_reminders_sends_nothing_when_nothing_is_due(reviewer, db):
     due_in(100)
     call_command("send_review_reminders")
     assert mail.outbox == []
+
+
+def test_review_due_view_queries_do_not_grow_with_pages(editor_client, django_assert_max_num_queries, db):
+    for days in range(-10, 20):
+        due_in(days)
+    with django_assert_max_num_queries(8):
+        assert editor_client.get(reverse("admin:tumours_tumour_review_due")).status_code == 200
