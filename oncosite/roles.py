@@ -34,9 +34,11 @@ def apply_roles(apps) -> None:
         group.permissions.set(wanted)
 
 
-def sync_roles_after_migrate(sender, apps, using="default", **kwargs):
+def sync_roles_after_migrate(sender, apps=None, using="default", **kwargs):
     from django.apps import apps as global_apps
     from django.contrib.auth.management import create_permissions
+
+    apps = apps or global_apps  # `flush` (and transactional tests) send post_migrate without it
 
     # post_migrate is sent once per app with models (not for this one): act once, after the last app,
     # when every app's new permissions exist.
