@@ -125,3 +125,20 @@ def test_page_uses_a_fixed_number_of_queries(client, django_assert_max_num_queri
     SourceFactory.create_batch(3, tumour=tumour)
     with django_assert_max_num_queries(5):
         assert client.get(tumour.get_absolute_url()).status_code == 200
+
+
+def test_sources_are_listed_in_order_with_accessed_date_and_licence(client, db):
+    import datetime
+
+    tumour = TumourFactory()
+    SourceFactory(
+        tumour=tumour, position=2, title="Soft tissue sarcoma", url="https://www.cancer.gov/sts", publisher="NCI",
+        licence="", licence_url="", accessed_on=datetime.date(2026, 11, 1),
+    )  # fmt: skip
+    SourceFactory(tumour=tumour, position=1)
+    text = visible_text(client.get(tumour.get_absolute_url()).content.decode())
+    sources = text[text.index("Sources") :]
+    assert sources.index("Wikipedia: Leiomyosarcoma") < sources.index(
+        "NCI: Soft tissue sarcoma, accessed 1 November 2026"
+    )
+    assert "available under the CC BY-SA 4.0 licence" in sources
