@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from .history import last_change
-from .models import Tumour
+from .models import Tumour, publication_problems
 from .workflow import transition_error
 
 
@@ -55,12 +55,15 @@ class TumourAdminForm(forms.ModelForm):
             if error:
                 self.add_error("status", error)
         if new_status == Tumour.Status.PUBLISHED:
-            draft = Tumour(**{k: v for k, v in cleaned.items() if k in ("summary", "last_reviewed_on", "reviewed_by")})
-            draft.reviewed_by = draft.reviewed_by or ""
             # Sections and sources are counted by their formsets (below), which see the submitted rows.
-            problems = draft.publication_problems(section_count=1, source_count=1)
+            problems = publication_problems(
+                summary=cleaned.get("summary", ""),
+                last_reviewed_on=cleaned.get("last_reviewed_on"),
+                reviewed_by=cleaned.get("reviewed_by", ""),
+            )
             for field, message in problems.items():
-                self.add_error(field, message)
+                if field not in self.errors:
+                    self.add_error(field, message)
         return cleaned
 
     def _refuse_stale_save(self, cleaned: dict) -> None:

@@ -22,6 +22,29 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def publication_problems(
+    *,
+    summary: str,
+    last_reviewed_on: datetime.date | None,
+    reviewed_by: str,
+    section_count: int | None = None,
+    source_count: int | None = None,
+) -> dict[str, str]:
+    """What a page lacks before the public may see it, keyed by the field to fix (a count of None: not checked)."""
+    problems = {}
+    if not (summary or "").strip():
+        problems["summary"] = "A published page needs a summary."
+    if not last_reviewed_on:
+        problems["last_reviewed_on"] = "A published page needs the date of its last clinical review."
+    if not (reviewed_by or "").strip():
+        problems["reviewed_by"] = "A published page needs the name and role of its clinical reviewer."
+    if section_count is not None and section_count < 1:
+        problems["sections"] = "A published page needs at least one section."
+    if source_count is not None and source_count < 1:
+        problems["sources"] = "A published page needs at least one source."
+    return problems
+
+
 class TestKit(models.Model):
     name = models.CharField(max_length=100, unique=True, help_text="The kit's name as sold, e.g. Oncofocus.")
     slug = models.SlugField(max_length=100, unique=True, help_text="Used in links; letters, numbers and hyphens.")
@@ -168,20 +191,14 @@ class Tumour(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def publication_problems(self, *, section_count: int, source_count: int) -> dict[str, str]:
-        # Everything a page must have before the public may see it, keyed by the field to fix.
-        problems = {}
-        if not (self.summary or "").strip():
-            problems["summary"] = "A published page needs a summary."
-        if not self.last_reviewed_on:
-            problems["last_reviewed_on"] = "A published page needs the date of its last clinical review."
-        if not self.reviewed_by.strip():
-            problems["reviewed_by"] = "A published page needs the name and role of its clinical reviewer."
-        if section_count < 1:
-            problems["sections"] = "A published page needs at least one section."
-        if source_count < 1:
-            problems["sources"] = "A published page needs at least one source."
-        return problems
+    def publication_problems(self) -> dict[str, str]:
+        return publication_problems(
+            summary=self.summary,
+            last_reviewed_on=self.last_reviewed_on,
+            reviewed_by=self.reviewed_by,
+            section_count=self.sections.count(),
+            source_count=self.sources.count(),
+        )
 
     @property
     def is_public(self) -> bool:
