@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -11,3 +13,7 @@ urlpatterns = [
     path("", include("orders.urls")),
     path("", include("tumours.urls")),
 ]
+
+# Images uploaded from the editor, served by Django only in development (a web server serves media/ in production).
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
