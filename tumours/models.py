@@ -22,6 +22,10 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def normalise_newlines(text: str) -> str:
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def publication_problems(
     *,
     summary: str,
@@ -157,6 +161,8 @@ class Tumour(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        # Browsers send CRLF; store LF so an untouched text is not recorded as a change in the history.
+        self.summary = normalise_newlines(self.summary)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         if self.status == self.Status.PUBLISHED and self.first_published_at is None:
@@ -259,6 +265,10 @@ class Section(models.Model):
 
     def __str__(self):
         return self.heading
+
+    def save(self, *args, **kwargs):
+        self.body = normalise_newlines(self.body)
+        super().save(*args, **kwargs)
 
 
 class Source(models.Model):

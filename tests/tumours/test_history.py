@@ -167,3 +167,10 @@ def test_restore_is_refused_when_the_old_slug_is_another_pages_old_address(edito
     assert "Cannot restore: the address “angiosarcoma” now belongs to “Other”." in response.content.decode()
     draft.refresh_from_db()
     assert draft.slug == "angiosarcoma-renamed"
+
+
+def test_browser_line_endings_are_stored_as_in_the_history(editor_client, draft):
+    save(editor_client, draft, summary="First line.\r\n\r\nSecond line.", **{"sections-0-body": "One.\r\nTwo."})
+    draft.refresh_from_db()
+    assert draft.summary == "First line.\n\nSecond line."
+    assert draft.sections.get(heading="Location").body == "One.\nTwo."
