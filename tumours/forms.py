@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from .history import last_change
-from .models import Tumour, publication_problems
+from .models import REVIEW_INTERVAL_MONTHS, Tumour, add_months, publication_problems
 from .workflow import transition_error
 
 
@@ -48,6 +48,7 @@ class TumourAdminForm(forms.ModelForm):
         if self.for_preview:
             return cleaned
         self._refuse_stale_save(cleaned)
+        self._move_next_review(cleaned)
         new_status = cleaned.get("status")
         if new_status:
             old_status = self.initial.get("status") if self.instance.pk else None
@@ -65,6 +66,12 @@ class TumourAdminForm(forms.ModelForm):
                 if field not in self.errors:
                     self.add_error(field, message)
         return cleaned
+
+    def _move_next_review(self, cleaned: dict) -> None:
+        # A new review restarts the 12 months unless the reviewer chose the next date themselves.
+        reviewed = cleaned.get("last_reviewed_on")
+        if reviewed and "last_reviewed_on" in self.changed_data and "next_review_due" not in self.changed_data:
+            cleaned["next_review_due"] = add_months(reviewed, REVIEW_INTERVAL_MONTHS)
 
     def _refuse_stale_save(self, cleaned: dict) -> None:
         if not self.instance.pk:

@@ -140,7 +140,8 @@ class Tumour(models.Model):
     next_review_due = models.DateField(
         null=True,
         blank=True,
-        help_text="When the page must be checked again. Left empty, it is set to 12 months after the last review.",
+        help_text="When the page must be checked again. Left empty or unchanged when a new review is recorded, "
+        "it is set to 12 months after the last review.",
     )
     reviewed_by = models.CharField(
         max_length=200,

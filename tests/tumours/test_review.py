@@ -63,6 +63,21 @@ def test_admin_form_fills_the_next_review_when_left_empty(editor_client, draft):
     assert draft.next_review_due == datetime.date(2027, 12, 1)
 
 
+def test_recording_a_new_review_moves_the_next_one_unless_chosen(editor_client, draft):
+    assert draft.next_review_due == datetime.date(2027, 11, 29)
+    data = change_form(editor_client, draft)
+    data["last_reviewed_on"] = "20/10/2027"
+    assert editor_client.post(reverse("admin:tumours_tumour_change", args=[draft.pk]), data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.next_review_due == datetime.date(2028, 10, 20)
+
+    data = change_form(editor_client, draft)
+    data.update(last_reviewed_on="01/11/2027", next_review_due="01/05/2028")
+    editor_client.post(reverse("admin:tumours_tumour_change", args=[draft.pk]), data)
+    draft.refresh_from_db()
+    assert draft.next_review_due == datetime.date(2028, 5, 1)
+
+
 def test_review_due_view_lists_overdue_first_then_due_soon(editor_client, db):
     due_in(20, name="Soon")
     due_in(-3, name="Late")

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='tumour',
             name='next_review_due',
-            field=models.DateField(blank=True, help_text='When the page must be checked again. Left empty, it is set to 12 months after the last review.', null=True),
+            field=models.DateField(blank=True, help_text='When the page must be checked again. Left empty or unchanged when a new review is recorded, it is set to 12 months after the last review.', null=True),
         ),
         migrations.AddField(
             model_name='tumour',
