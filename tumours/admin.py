@@ -1,5 +1,6 @@
 import datetime
 
+import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -55,6 +56,22 @@ class SourceInline(GuardedInlineMixin, admin.TabularInline):
     formfield_overrides = URL_OVERRIDES
 
 
+class GuardedVersionAdmin(VersionAdmin):
+    """django-reversion's admin, with "recover deleted" (a raw restore that bypasses the workflow) for superusers."""
+
+    change_list_template = None  # Django's, without reversion's "Recover deleted" button
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
+
 class ReviewFilter(admin.SimpleListFilter):
     title = "clinical review"
     parameter_name = "review"
@@ -71,9 +88,8 @@ class ReviewFilter(admin.SimpleListFilter):
 
 
 @admin.register(Tumour)
-class TumourAdmin(VersionAdmin):
+class TumourAdmin(GuardedVersionAdmin):
     form = TumourAdminForm
-    change_list_template = None  # ours, with "Review due"; reversion's "Recover deleted" is for superusers only
     list_display = ["name", "also_known_as", "status", "published_at", "next_review_due", "updated_at"]
     list_filter = ["status", ReviewFilter, "test_kits"]
     search_fields = ["name", "also_known_as", "summary", "sections__heading"]
@@ -233,16 +249,13 @@ class TumourAdmin(VersionAdmin):
         get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
         return redirect(reverse("admin:tumours_tumour_compare", args=[unquote(object_id), version_id]))
 
-    def recoverlist_view(self, request, extra_context=None):
-        # Recovering a deleted page would bypass the workflow; only superusers may.
-        if not request.user.is_superuser:
-            raise PermissionDenied
-        return super().recoverlist_view(request, extra_context)
 
-    def recover_view(self, request, version_id, extra_context=None):
-        if not request.user.is_superuser:
-            raise PermissionDenied
-        return super().recover_view(request, version_id, extra_context)
+def touch_page(tumour: Tumour, request) -> None:
+    # A source edited on its own still makes a full version of its page, and makes open page forms stale.
+    with reversion.create_revision():
+        reversion.set_user(request.user)
+        reversion.set_comment("Changed its sources.")
+        tumour.save(update_fields=["updated_at"])
 
 
 def preview_banner(tumour: Tumour, *, unsaved: bool) -> str:
@@ -263,7 +276,7 @@ class TestKitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(GuardedVersionAdmin):
     list_display = ["title", "publisher", "tumour", "licence"]
     list_filter = ["publisher", "licence"]
     search_fields = ["title", "publisher", "tumour__name"]
@@ -276,6 +289,20 @@ class SourceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and can_edit(request.user, obj and obj.tumour)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        touch_page(obj.tumour, request)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        touch_page(obj.tumour, request)
+
+    def delete_queryset(self, request, queryset):
+        pages = {source.tumour for source in queryset.select_related("tumour")}
+        super().delete_queryset(request, queryset)
+        for tumour in pages:
+            touch_page(tumour, request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "tumour" and not can_publish(request.user):

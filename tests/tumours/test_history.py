@@ -174,3 +174,23 @@ def test_browser_line_endings_are_stored_as_in_the_history(editor_client, draft)
     draft.refresh_from_db()
     assert draft.summary == "First line.\n\nSecond line."
     assert draft.sections.get(heading="Location").body == "One.\nTwo."
+
+
+def test_a_source_changed_on_its_own_admin_page_makes_a_version_of_its_page(editor_client, editor, draft):
+    from tests.admin_forms import read_form
+
+    source = draft.sources.get()
+    url = reverse("admin:tumours_source_change", args=[source.pk])
+    data = read_form(editor_client.get(url).content.decode(), form_id="source_form")
+    data["title"] = "Leiomyosarcoma (revised)"
+    assert editor_client.post(url, data).status_code == 302
+    latest = versions(draft).first()
+    assert latest.revision.user == editor
+    titles = [v.field_dict["title"] for v in latest.revision.version_set.all() if v.content_type.model == "source"]
+    assert titles == ["Leiomyosarcoma (revised)"]
+    assert latest.revision.version_set.filter(content_type__model="section").count() == 2
+
+
+def test_only_superusers_may_recover_deleted_pages(editor_client):
+    assert editor_client.get(reverse("admin:tumours_tumour_recoverlist")).status_code == 403
+    assert editor_client.get(reverse("admin:tumours_source_recoverlist")).status_code == 403
