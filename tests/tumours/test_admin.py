@@ -43,11 +43,15 @@ def test_editor_cannot_open_test_requests(editor_client):
     assert editor_client.get(reverse("admin:orders_testrequest_changelist")).status_code == 403
 
 
-def test_editor_can_edit_a_tumour(editor_client, demo_tumour):
-    url = reverse("admin:tumours_tumour_change", args=[demo_tumour.pk])
+def test_editor_can_edit_an_unpublished_tumour(editor_client, db):
+    # Published pages are read-only for editors (only clinical reviewers change what is live).
+    tumour = TumourFactory(status=Tumour.Status.IN_REVIEW, published_at=None)
+    url = reverse("admin:tumours_tumour_change", args=[tumour.pk])
     response = editor_client.get(url)
     assert response.status_code == 200
-    assert "markdownx" in response.content.decode()
+    html = response.content.decode()
+    assert "markdownx-editor" in html  # the live markdown editor, not a read-only display
+    assert 'name="_save"' in html
 
 
 def test_sales_can_view_but_not_change_a_tumour(sales_client, demo_tumour):

@@ -103,6 +103,7 @@ def test_review_filter_on_the_changelist(editor_client, db):
     soon = visible_text(editor_client.get(url, {"review": "soon"}).content.decode())
     assert "Late" in overdue and "Soon" not in overdue and "Fine" not in overdue
     assert "Soon" in soon and "Late" not in soon and "Fine" not in soon
+    assert reverse("admin:tumours_tumour_review_due") in editor_client.get(url).content.decode()
 
 
 def test_sales_cannot_open_review_due(client, db):
