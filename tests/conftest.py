@@ -1,8 +1,17 @@
 import pytest
+from django.core.cache import caches
 
 from oncosite.roles import CLINICAL_EDITORS, SALES_TEAM
 from tests.factories import SectionFactory, TestKitFactory, TumourFactory, UserFactory
 from tumours.demo_content import load_demo_content
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    # The page cache outlives a test's database rollback; every test starts without cached pages.
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
 
 
 @pytest.fixture
