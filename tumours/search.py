@@ -97,14 +97,19 @@ def _terms(query: str) -> list[str]:
 
 def highlighted_snippet(tumour: Tumour, terms: list[str]) -> SafeString:
     """A short extract around the first match, HTML-escaped, with only our <mark> tags added."""
-    texts = [plain_text(tumour.summary)] + [f"{s.heading}: {plain_text(s.body)}" for s in tumour.sections.all()]
     pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, terms)) + r")\w*", re.IGNORECASE) if terms else None
-    text, start = texts[0], 0
-    for candidate in texts:
-        match = pattern.search(candidate) if pattern else None
-        if match:
-            text, start = candidate, max(0, match.start() - SNIPPET_CHARS // 3)
-            break
+    sources = [("", tumour.summary)] + [(f"{s.heading}: ", s.body) for s in tumour.sections.all()]
+    text, start = None, 0
+    for prefix, markdown_text in sources:
+        # Rendering markdown is the costly part: only for the text that holds a match.
+        if pattern and pattern.search(prefix + markdown_text):
+            candidate = prefix + plain_text(markdown_text)
+            match = pattern.search(candidate)
+            if match:
+                text, start = candidate, max(0, match.start() - SNIPPET_CHARS // 3)
+                break
+    if text is None:
+        text = plain_text(tumour.summary)
     if start:
         start = text.find(" ", start) + 1 or start
     end = start + SNIPPET_CHARS

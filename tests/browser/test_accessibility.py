@@ -79,3 +79,19 @@ def test_focus_is_visible_on_links_and_fields(site, visit):
         " return [s.backgroundColor, s.boxShadow, s.outlineStyle]; }"
     )
     assert style[0] == "rgb(255, 191, 71)" or style[1] != "none" or style[2] != "none", style
+
+
+def test_tumour_page_prints_its_text_and_sources_without_the_site_chrome(site, visit):
+    page = visit().page
+    page.goto("/tumours/leiomyosarcoma/")
+    page.emulate_media(media="print")
+    for hidden in [".site-header", ".site-footer", ".breadcrumbs", ".contents", ".kit-box__cta"]:
+        expect(page.locator(hidden)).to_be_hidden()
+    expect(page.get_by_role("heading", name="Leiomyosarcoma", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Sources")).to_be_visible()
+    printed_address = page.evaluate(
+        "getComputedStyle(document.querySelector('.sources a[href^=\"http\"]'), '::after').content"
+    )
+    assert "https://en.wikipedia.org/wiki/Leiomyosarcoma" in printed_address
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.pdf(path=SCREENSHOTS / "tumour-print.pdf")
