@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PYTEST_ARGS ?=
+# axe-core for the browser tests' accessibility checks, from npm into the git-ignored node_modules/.
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: help install run test test-browser lint format check clean
 
@@ -21,6 +23,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed ## Create .venv and install everything
 
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 run: install ## Migrate, load the demo page and serve on http://127.0.0.1:8000
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_content
@@ -30,8 +36,11 @@ run: install ## Migrate, load the demo page and serve on http://127.0.0.1:8000
 	@echo
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: install ## Run the whole test suite
+test: install $(AXE) ## Run the whole test suite, browser tests included (needs /usr/bin/chromium)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-browser: install $(AXE) ## Run only the real-browser tests (Playwright + Debian's chromium)
+	$(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 lint: install ## ruff check and format check
 	$(BIN)/ruff check .
@@ -46,4 +55,4 @@ check: install ## Django's system checks and the missing-migrations check
 	$(MANAGE) makemigrations --check --dry-run
 
 clean: ## Remove .venv, the local database and caches
-	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache staticfiles node_modules screenshots

@@ -1,11 +1,20 @@
 import datetime
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 
 from oncosite.roles import CLINICAL_EDITORS, CLINICAL_REVIEWERS, SALES_TEAM
 from tests.factories import SectionFactory, SourceFactory, TestKitFactory, TumourFactory, UserFactory
 from tumours.demo_content import load_demo_content
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    # The page cache outlives a test's database rollback; every test starts without cached pages.
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
 
 
 @pytest.fixture

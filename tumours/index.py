@@ -18,6 +18,15 @@ def initial(label: str) -> str:
     return first if first in string.ascii_uppercase else "#"
 
 
+LETTERS = [*string.ascii_uppercase, "#"]
+
+
+def letter_bar(groups: list[tuple[str, list[IndexEntry]]]) -> list[tuple[str, bool]]:
+    """Every letter A–Z and #, each with whether the index has entries under it (only those are links)."""
+    present = {letter for letter, _ in groups}
+    return [(letter, letter in present) for letter in LETTERS]
+
+
 def a_to_z(tumours) -> list[tuple[str, list[IndexEntry]]]:
     """Letters A–Z (and # for anything else) in order, each with its entries sorted by label."""
     groups: dict[str, list[IndexEntry]] = {}
@@ -26,4 +35,6 @@ def a_to_z(tumours) -> list[tuple[str, list[IndexEntry]]]:
         entries += [IndexEntry(alias, tumour, is_alias=True) for alias in tumour.aliases]
         for entry in entries:
             groups.setdefault(initial(entry.label), []).append(entry)
-    return [(letter, sorted(groups[letter], key=lambda e: e.label.casefold())) for letter in sorted(groups)]
+    return [
+        (letter, sorted(groups[letter], key=lambda e: e.label.casefold())) for letter in LETTERS if letter in groups
+    ]

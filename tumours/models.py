@@ -3,6 +3,7 @@ import datetime
 
 import reversion
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -151,6 +152,9 @@ class Tumour(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Filled by a PostgreSQL trigger from the name, aliases, summary and sections (migration 0002_search);
+    # whatever Django writes here is replaced. Always empty on SQLite, which searches another way.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = TumourQuerySet.as_manager()
 

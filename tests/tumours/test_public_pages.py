@@ -12,6 +12,8 @@ SEED = Path(__file__).resolve().parent.parent / "leiomyosarcoma-page.txt"
 
 
 def visible_text(html: str) -> str:
+    # What a reader sees: no <head> (title, meta, structured data) and no script contents.
+    html = re.sub(r"<(head|script)\b.*?</\1>", " ", html, flags=re.DOTALL)
     text = re.sub(r"<[^>]+>", " ", html)
     return " ".join(text.split())
 

@@ -1,0 +1,7 @@
+from django.conf import settings
+
+
+def canonical_url(request):
+    # The public address from SITE_URL, never the request's Host header, so a cached page and search
+    # engines always get the one true address. No database access: the 404 page uses this too.
+    return {"canonical_url": settings.SITE_URL.rstrip("/") + request.path}

@@ -1,0 +1,60 @@
+import pytest
+from playwright.sync_api import expect
+
+from oncosite.roles import CLINICAL_REVIEWERS, SALES_TEAM
+from orders.models import TestRequest
+from tests.browser.conftest import log_in
+from tests.factories import TestRequestFactory
+from tumours.models import Section
+
+pytestmark = pytest.mark.browser
+
+
+def test_reviewer_changes_a_section_and_the_public_page_shows_it_at_once(site, visit, staff_user):
+    # The page is live, so changing it takes a clinical reviewer (editors without sign-off see it read-only).
+    staff_user("editor", CLINICAL_REVIEWERS)
+    reader = visit().page
+    reader.goto("/tumours/leiomyosarcoma/")
+    expect(reader.get_by_text("Surgery, with as wide a margin")).to_be_visible()
+    reader.reload()  # now served from the page cache
+
+    editor = visit().page
+    log_in(editor, "editor")
+    editor.goto(f"/admin/tumours/tumour/{site.pk}/change/")
+    treatment = Section.objects.get(tumour=site, heading="Treatment")
+    row = editor.locator(".inline-related").filter(has=editor.locator(f"input[value='{treatment.pk}']"))
+    body = row.locator("textarea.markdownx-editor")
+    body.fill("Surgery is the **mainstay** of treatment for localised LMS.")
+    expect(row.locator(".markdownx-preview strong")).to_have_text("mainstay")
+    editor.get_by_role("button", name="Save", exact=True).click()
+    expect(editor.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    reader.reload()
+    expect(reader.locator(f"#section-{treatment.pk} + p strong")).to_have_text("mainstay")
+    expect(reader.get_by_text("Surgery, with as wide a margin")).to_have_count(0)
+
+
+def test_sales_filters_new_requests_opens_one_and_sets_its_status(site, visit, staff_user):
+    staff_user("sales", SALES_TEAM)
+    TestRequestFactory(tumour=site, status=TestRequest.Status.CONTACTED, reference="OF-OLDER001")
+    visitor = visit().page
+    visitor.goto("/tumours/leiomyosarcoma/request-test/")
+    visitor.get_by_label("Patient").check()
+    visitor.get_by_label("Full name").fill("Grace Hopper")
+    visitor.get_by_label("Email address").fill("grace@example.com")
+    visitor.get_by_label("Country").select_option("US")
+    visitor.get_by_role("checkbox").check()
+    visitor.get_by_role("button", name="Send my request").click()
+    reference = visitor.locator(".reference").inner_text()
+
+    page = visit().page
+    log_in(page, "sales")
+    page.locator("#orders-testrequest").get_by_role("link", name="Test requests").click()
+    page.locator("#changelist-filter").get_by_role("link", name="New", exact=True).click()
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
+    page.get_by_role("link", name=reference).click()
+    expect(page.locator(".readonly").filter(has_text="Grace Hopper")).to_be_visible()
+    page.get_by_label("Status").select_option(label="Contacted")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert TestRequest.objects.get(reference=reference).status == TestRequest.Status.CONTACTED

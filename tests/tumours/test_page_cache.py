@@ -1,0 +1,177 @@
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tests.factories import SectionFactory, SourceFactory, TestKitFactory, TumourFactory
+from tumours.models import Section, Source, TestKit, Tumour
+
+PUBLIC_URLS = ["/", "/tumours/", "/tumours/leiomyosarcoma/", "/sitemap.xml", "/sitemap-tumours.xml", "/robots.txt"]
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_public_pages_are_served_from_the_cache_for_anonymous_visitors(client, demo_tumour, url,
+                                                                        django_assert_num_queries):  # fmt: skip
+    first = client.get(url)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_logged_in_staff_never_get_cached_pages(editor_client, demo_tumour):
+    Client().get("/tumours/leiomyosarcoma/")  # an anonymous visitor fills the cache
+    Tumour.objects.filter(pk=demo_tumour.pk).update(name="Changed behind the cache's back")
+    html = editor_client.get("/tumours/leiomyosarcoma/").content.decode()
+    assert "Changed behind the cache" in html
+
+
+def test_query_strings_and_posts_bypass_the_cache(client, demo_tumour):
+    client.get("/tumours/leiomyosarcoma/")
+    Tumour.objects.filter(pk=demo_tumour.pk).update(name="Renamed quietly")
+    assert "Renamed quietly" in client.get("/tumours/leiomyosarcoma/?utm_source=x").content.decode()
+    assert "Renamed quietly" not in client.get("/tumours/leiomyosarcoma/").content.decode()
+
+
+def test_request_form_is_never_cached(client, demo_tumour):
+    first = client.get("/tumours/leiomyosarcoma/request-test/")
+    Tumour.objects.filter(pk=demo_tumour.pk).update(name="Renamed quietly")
+    second = client.get("/tumours/leiomyosarcoma/request-test/")
+    assert first.status_code == 200
+    assert "Renamed quietly" in second.content.decode()
+
+
+def test_pages_that_are_not_found_are_not_cached(client, db):
+    assert client.get("/tumours/coming-soon/").status_code == 404
+    TumourFactory(slug="coming-soon")
+    assert client.get("/tumours/coming-soon/").status_code == 200
+
+
+def test_private_responses_are_not_stored(rf, db):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    from tumours.cache import cache_public_page
+
+    calls = []
+
+    @cache_public_page
+    def preview(request):
+        calls.append(1)
+        return HttpResponse("draft", headers={"Cache-Control": "private, no-store"})
+
+    for _ in range(2):
+        request = rf.get("/preview/")
+        request.user = AnonymousUser()
+        preview(request)
+    assert len(calls) == 2
+
+
+FRESH = "Freshly edited text."
+
+
+def edit_summary(tumour):
+    tumour.summary = FRESH
+    tumour.save()
+
+
+def edit_section(tumour):
+    section = Section.objects.filter(tumour=tumour).first()
+    section.body = FRESH
+    section.save()
+
+
+def add_section(tumour):
+    SectionFactory(tumour=tumour, body=FRESH)
+
+
+def edit_source(tumour):
+    source = Source.objects.get(tumour=tumour)
+    source.title = FRESH
+    source.publisher = ""
+    source.save()
+
+
+def add_source(tumour):
+    SourceFactory(tumour=tumour, title=FRESH, publisher="")
+
+
+def edit_kit(tumour):
+    kit = TestKit.objects.get()
+    kit.description = FRESH
+    kit.save()
+
+
+def swap_kit(tumour):
+    tumour.test_kits.set([TestKitFactory(name=FRESH, slug="other")])
+
+
+@pytest.mark.parametrize(
+    "change", [edit_summary, edit_section, add_section, edit_source, add_source, edit_kit, swap_kit]
+)
+def test_any_change_to_a_tumour_page_shows_at_once(client, demo_tumour, change):
+    before = client.get("/tumours/leiomyosarcoma/").content
+    assert client.get("/tumours/leiomyosarcoma/").content == before  # now cached
+    change(demo_tumour)
+    assert FRESH in client.get("/tumours/leiomyosarcoma/").content.decode()
+
+
+def test_deleting_a_section_removes_it_at_once(client, demo_tumour):
+    assert "Treatment" in client.get("/tumours/leiomyosarcoma/").content.decode()
+    Section.objects.get(tumour=demo_tumour, heading="Treatment").delete()
+    assert "Treatment" not in client.get("/tumours/leiomyosarcoma/").content.decode()
+
+
+@pytest.mark.parametrize("url", ["/", "/tumours/", "/sitemap-tumours.xml"])
+def test_lists_follow_publishing_renaming_and_unpublishing_at_once(client, demo_tumour, url):
+    assert "leiomyosarcoma" in client.get(url).content.decode()
+    new = TumourFactory(name="Angiosarcoma", slug="angiosarcoma")
+    assert "angiosarcoma" in client.get(url).content.decode().lower()
+    new.name, new.slug = "Kaposi sarcoma", "kaposi-sarcoma"
+    new.save()
+    html = client.get(url).content.decode().lower()
+    assert "kaposi-sarcoma" in html and "angiosarcoma" not in html
+    demo_tumour.status = Tumour.Status.DRAFT
+    demo_tumour.save()
+    assert "leiomyosarcoma" not in client.get(url).content.decode().lower()
+    assert client.get("/tumours/leiomyosarcoma/").status_code == 404
+
+
+def test_cached_pages_expire_before_a_scheduled_page_goes_live(db, settings):
+    from tumours.cache import _timeout
+
+    settings.PAGE_CACHE_SECONDS = 600
+    assert _timeout() == 600
+    TumourFactory(name="Soon", slug="soon", published_at=timezone.now() + timezone.timedelta(seconds=30))
+    assert 1 <= _timeout() <= 30
+
+
+def test_tumour_page_answers_conditional_requests(client, demo_tumour):
+    first = client.get("/tumours/leiomyosarcoma/")
+    etag = first["ETag"]
+    assert etag
+    assert client.get("/tumours/leiomyosarcoma/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    edit_summary(demo_tumour)
+    changed = client.get("/tumours/leiomyosarcoma/", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+@pytest.mark.parametrize("n_sections", [1, 40])
+def test_tumour_page_costs_the_same_queries_whatever_its_length(client, kit, n_sections,
+                                                                django_assert_max_num_queries):  # fmt: skip
+    tumour = TumourFactory(test_kits=[kit])
+    SectionFactory.create_batch(n_sections, tumour=tumour)
+    SourceFactory.create_batch(5, tumour=tumour)
+    with django_assert_max_num_queries(5):
+        html = client.get(tumour.get_absolute_url()).content.decode()
+    assert html.count('<section class="tumour__section"') == n_sections
+
+
+@pytest.mark.parametrize("n_tumours", [1, 30])
+def test_index_and_home_cost_fixed_queries(client, kit, n_tumours, django_assert_max_num_queries):
+    for n in range(n_tumours):
+        TumourFactory(test_kits=[kit], also_known_as=f"alias {n}, other {n}")
+    for url in ["/", "/tumours/", "/sitemap-tumours.xml"]:
+        with django_assert_max_num_queries(4):
+            assert client.get(url).status_code == 200

@@ -1,0 +1,141 @@
+"""Site search: weighted full text and trigram similarity on PostgreSQL, a plain icontains fallback elsewhere.
+
+Only published pages are ever searched. Queries are cut to MAX_QUERY_CHARS and MAX_QUERY_WORDS and
+stripped of control characters, so any input gives a page, never an error.
+"""
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db import connection
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Greatest
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Section, Tumour
+from .text import plain_text
+
+MAX_QUERY_CHARS = 100
+MAX_QUERY_WORDS = 8
+MAX_RESULTS = 20
+# word_similarity from 0 to 1: "leiomiosarcoma" scores 0.67 against "Leiomyosarcoma", unrelated names ~0.1.
+TRIGRAM_THRESHOLD = 0.45
+SNIPPET_CHARS = 220
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+@dataclass
+class SearchHit:
+    tumour: Tumour
+    snippet: SafeString
+
+
+@dataclass
+class SearchResults:
+    query: str
+    hits: list[SearchHit] = field(default_factory=list)
+    suggestions: list[Tumour] = field(default_factory=list)
+
+
+def clean_query(raw: str) -> str:
+    text = CONTROL_CHARACTERS.sub(" ", raw[: MAX_QUERY_CHARS * 4])
+    words = text.split()[:MAX_QUERY_WORDS]
+    return " ".join(words)[:MAX_QUERY_CHARS].strip()
+
+
+def search_tumours(*, query: str) -> SearchResults:
+    cleaned = clean_query(query)
+    results = SearchResults(query=cleaned)
+    if not cleaned:
+        return results
+    matches = _postgresql_matches(cleaned) if connection.vendor == "postgresql" else _fallback_matches(cleaned)
+    terms = _terms(cleaned)
+    tumours = matches.prefetch_related("sections", "test_kits")[:MAX_RESULTS]
+    results.hits = [SearchHit(tumour, highlighted_snippet(tumour, terms)) for tumour in tumours]
+    if not results.hits:
+        results.suggestions = closest_names(cleaned)
+    return results
+
+
+def _postgresql_matches(query: str):
+    text_query = SearchQuery(query, search_type="websearch", config="english")
+    name_similarity = Greatest(TrigramWordSimilarity(query, "name"), TrigramWordSimilarity(query, "also_known_as"))
+    return (
+        Tumour.objects.published()
+        .annotate(rank=SearchRank(F("search_vector"), text_query), similarity=name_similarity)
+        .filter(Q(search_vector=text_query) | Q(similarity__gte=TRIGRAM_THRESHOLD))
+        # Name and alias weigh A in the vector, and a close name adds its similarity on top.
+        .order_by((F("rank") + F("similarity")).desc(), "name")
+    )
+
+
+def _fallback_matches(query: str):
+    words = query.split()
+    in_name = Q()
+    anywhere = Q()
+    for word in words:
+        word_in_name = Q(name__icontains=word) | Q(also_known_as__icontains=word)
+        in_sections = Section.objects.filter(Q(heading__icontains=word) | Q(body__icontains=word))
+        in_name &= word_in_name
+        anywhere &= word_in_name | Q(summary__icontains=word) | Q(pk__in=in_sections.values("tumour_id"))
+    return (
+        Tumour.objects.published()
+        .filter(anywhere)
+        .annotate(name_hit=Case(When(in_name, then=Value(0)), default=Value(1)))
+        .order_by("name_hit", "name")
+    )
+
+
+def _terms(query: str) -> list[str]:
+    # Words to highlight; a plural's stem also matches its singular ("sarcomas" marks "sarcoma").
+    words = {w.casefold() for w in re.findall(r"\w+", query) if len(w) > 1}
+    return sorted({w[:-1] if len(w) > 4 and w.endswith("s") else w for w in words}, key=len, reverse=True)
+
+
+def highlighted_snippet(tumour: Tumour, terms: list[str]) -> SafeString:
+    """A short extract around the first match, HTML-escaped, with only our <mark> tags added."""
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, terms)) + r")\w*", re.IGNORECASE) if terms else None
+    sources = [("", tumour.summary)] + [(f"{s.heading}: ", s.body) for s in tumour.sections.all()]
+    text, start = None, 0
+    for prefix, markdown_text in sources:
+        # Rendering markdown is the costly part: only for the text that holds a match.
+        if pattern and pattern.search(prefix + markdown_text):
+            candidate = prefix + plain_text(markdown_text)
+            match = pattern.search(candidate)
+            if match:
+                text, start = candidate, max(0, match.start() - SNIPPET_CHARS // 3)
+                break
+    if text is None:
+        text = plain_text(tumour.summary)
+    if start:
+        start = text.find(" ", start) + 1 or start
+    end = start + SNIPPET_CHARS
+    if end < len(text):
+        end = text.rfind(" ", start, end) if " " in text[start:end] else end
+    fragment = text[start:end]
+    parts, position = [], 0
+    for match in pattern.finditer(fragment) if pattern else ():
+        parts.append(escape(fragment[position : match.start()]))
+        parts.append(f"<mark>{escape(match.group())}</mark>")
+        position = match.end()
+    parts.append(escape(fragment[position:]))
+    prefix = "… " if start else ""
+    suffix = " …" if end < len(text) else ""
+    return mark_safe(prefix + "".join(parts) + suffix)  # noqa: S308 - every piece of text above is escaped
+
+
+def closest_names(query: str, *, limit: int = 3) -> list[Tumour]:
+    tumours = list(Tumour.objects.published().only("name", "slug", "also_known_as"))
+    labels = {}
+    for tumour in tumours:
+        for label in [tumour.name, *tumour.aliases]:
+            labels.setdefault(label.casefold(), tumour)
+    close = difflib.get_close_matches(query.casefold(), list(labels), n=limit * 2, cutoff=0.6)
+    found: list[Tumour] = []
+    for label in close:
+        if labels[label] not in found:
+            found.append(labels[label])
+    return found[:limit]

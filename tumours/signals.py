@@ -1,0 +1,17 @@
+"""Any write to what public pages show drops the page cache, whichever path made it (admin, shell, restore)."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from .cache import drop_public_pages
+from .models import Section, Source, TestKit, Tumour
+
+
+def _drop(sender, **kwargs):
+    drop_public_pages()
+
+
+def connect() -> None:
+    for model in (Tumour, Section, Source, TestKit):
+        post_save.connect(_drop, sender=model, dispatch_uid=f"pagecache-save-{model.__name__}")
+        post_delete.connect(_drop, sender=model, dispatch_uid=f"pagecache-delete-{model.__name__}")
+    m2m_changed.connect(_drop, sender=Tumour.test_kits.through, dispatch_uid="pagecache-tumour-kits")
