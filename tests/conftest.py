@@ -1,8 +1,17 @@
 import pytest
+from django.core.cache import cache
 
 from oncosite.roles import CLINICAL_EDITORS, SALES_TEAM
 from tests.factories import SectionFactory, TestKitFactory, TumourFactory, UserFactory
 from tumours.demo_content import load_demo_content
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The request form's rate limit counts in the cache; each test starts from zero.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
