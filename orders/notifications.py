@@ -48,6 +48,8 @@ def build_message(notification: Notification) -> EmailMessage | None:
 
 
 def error_summary(exc: Exception) -> str:
+    if isinstance(exc, NotConfigured):
+        return f"{type(exc).__name__}: {exc}"  # our own wording, no personal data
     # Class and SMTP code only: the exception's text can name the recipient.
     code = getattr(exc, "smtp_code", None)
     return type(exc).__name__ + (f" (SMTP {code})" if code else "")
