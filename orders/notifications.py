@@ -58,8 +58,10 @@ def error_summary(exc: Exception) -> str:
 def attempt(notification_id: int) -> Notification | None:
     """One delivery attempt. Returns the notification if it is still queued afterwards."""
     with transaction.atomic():
+        # Lock this notification only (of="self"): locking the joined tumour row too would make every request
+        # for that tumour wait on, and deadlock with, each other's foreign-key checks.
         notification = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .select_related("test_request__tumour")
             .filter(pk=notification_id)
             .first()
