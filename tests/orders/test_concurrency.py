@@ -68,6 +68,7 @@ def test_50_visitors_posting_at_once_store_exactly_50_with_distinct_references(f
     assert Notification.objects.filter(state="sent").count() == 100
 
 
+@postgres_only
 def test_the_same_form_posted_ten_times_at_once_stores_one(form_url):
     client = Client()
     data = fetched_form(client, form_url)
