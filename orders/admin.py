@@ -135,6 +135,8 @@ class TestRequestAdmin(admin.ModelAdmin):
             change_status(test_request=obj, to_status=target, by=request.user, note=form.cleaned_data["status_note"])
         else:
             super().save_model(request, obj, form, change)
+            if form.cleaned_data.get("status_note", "").strip():  # a note without a change is still kept
+                add_note(test_request=obj, author=request.user, text=form.cleaned_data["status_note"].strip())
         if form.cleaned_data.get("new_note", "").strip():
             add_note(test_request=obj, author=request.user, text=form.cleaned_data["new_note"].strip())
 

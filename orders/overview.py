@@ -99,6 +99,8 @@ def humanise(duration: timedelta | None) -> str:
     if duration is None:
         return "no request has been contacted yet"
     hours = duration.total_seconds() / 3600
+    if hours < 1:
+        return f"{round(duration.total_seconds() / 60)} minutes"
     if hours < 48:
         return f"{hours:.1f} hours"
     return f"{hours / 24:.1f} days"

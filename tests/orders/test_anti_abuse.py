@@ -153,3 +153,11 @@ def test_ipv6_clients_are_counted_per_64(rf):
     one = rf.get("/", REMOTE_ADDR="2001:db8:1:2::1")
     two = rf.get("/", REMOTE_ADDR="2001:db8:1:2:ffff::9")
     assert client_ip(one) == client_ip(two) == "2001:db8:1:2::"
+
+
+@pytest.mark.parametrize("rate, ok", [("5/h", True), ("100/15m", True), ("20/d", True), ("five", False), ("5", False)])
+def test_a_malformed_rate_limit_fails_the_system_checks(settings, rate, ok):
+    from orders.checks import check_order_settings
+
+    settings.ORDER_RATE_LIMIT = rate
+    assert (check_order_settings(None) == []) is ok

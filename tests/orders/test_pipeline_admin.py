@@ -255,3 +255,10 @@ def test_changelist_queries_do_not_grow_with_rows(sales_client, demo_tumour, row
         response = sales_client.get(reverse(CHANGELIST))
     assert response.status_code == 200
     assert response.content.decode().count("OF-T") >= rows
+
+
+def test_a_note_given_without_a_status_change_is_kept(sales_client, demo_tumour):
+    request = TestRequestFactory(tumour=demo_tumour)
+    sales_client.post(change_url(request), {"status": "new", "status_note": "No answer yet", "owner": ""})
+    assert StatusChange.objects.count() == 0
+    assert request.notes.get().text == "No answer yet"
