@@ -151,6 +151,7 @@ class TestRequestAdmin(admin.ModelAdmin):
                 **(extra_context or {}),
                 "timeline": timeline_for(obj),
                 "duplicates": TestRequest.objects.possible_duplicates_of(obj).order_by("-created_at")[:20],
+                "notifications": obj.notifications.all(),
             }
         return super().change_view(request, object_id, form_url, extra_context)
 

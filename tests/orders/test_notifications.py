@@ -163,3 +163,14 @@ def test_no_personal_data_in_logs(client, form_url, caplog, dead_mail_server, dj
     assert "not sent" in caplog.text  # the failure is logged...
     for personal in PERSONAL:
         assert personal not in caplog.text  # ...without saying whose request it was
+
+
+def test_the_request_page_shows_what_happened_to_its_emails(
+    client, form_url, dead_mail_server, django_capture_on_commit_callbacks, sales
+):
+    submit(client, form_url, django_capture_on_commit_callbacks)
+    stored = TestRequest.objects.get()
+    client.force_login(sales)
+    html = client.get(reverse("admin:orders_testrequest_change", args=[stored.pk])).content.decode()
+    assert "Confirmation, to the requester: <strong>Queued</strong>" in html
+    assert "1 failed attempt (ConnectionRefusedError)" in html
