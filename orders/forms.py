@@ -2,6 +2,7 @@ from django import forms
 from django.forms.boundfield import BoundField
 
 from .consent import CONSENT_TEXT
+from .form_tokens import issue_form_token
 from .models import TestRequest
 
 
@@ -27,6 +28,14 @@ class TestRequestForm(forms.ModelForm):
         label=CONSENT_TEXT,
         error_messages={"required": "Tick the box to agree, so that we may contact you about the test."},
     )
+    # Anti-abuse fields: never fail validation themselves (a person fixing a typo must see field errors);
+    # the view checks them once the form is valid. See views.request_test.
+    website = forms.CharField(
+        required=False,
+        label="Leave this field empty",
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    form_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = TestRequest
@@ -55,6 +64,8 @@ class TestRequestForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["form_token"] = issue_form_token()
         self.fields["requester_type"].choices = TestRequest.RequesterType.choices
         self.fields["country"].choices = [("", "Choose a country")] + list(self.fields["country"].choices)[1:]
 

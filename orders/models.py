@@ -1,7 +1,15 @@
+import hashlib
+import hmac
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django_countries.fields import CountryField
 
+from oncosite.roles import SALES_TEAM
 from tumours.models import TestKit, Tumour
 
 # Names and addresses are single lines of printable text; a control character is never meant.
@@ -13,6 +21,28 @@ phone_validator = RegexValidator(
     "Enter a phone number using digits, spaces, brackets or dashes, optionally starting with +.",
     code="invalid_phone",
 )
+
+STATUS_LINK_DAYS = 90
+DUPLICATE_WINDOW_DAYS = 30
+
+
+def sha256_hex(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+class TestRequestQuerySet(models.QuerySet):
+    def possible_duplicates_of(self, test_request: "TestRequest"):
+        """Others for the same tumour within the window, with the same e-mail or the same phone digits."""
+        same_person = models.Q(email__iexact=test_request.email) if test_request.email else models.Q(pk__in=[])
+        if test_request.phone_digits:
+            same_person |= models.Q(phone_digits=test_request.phone_digits)
+        window = timedelta(days=DUPLICATE_WINDOW_DAYS)
+        created = test_request.created_at or timezone.now()
+        return (
+            self.filter(same_person, tumour_id=test_request.tumour_id, erased_at__isnull=True)
+            .filter(created_at__gte=created - window, created_at__lte=created + window)
+            .exclude(pk=test_request.pk)
+        )
 
 
 class TestRequest(models.Model):
@@ -30,6 +60,18 @@ class TestRequest(models.Model):
         LOST = "lost", "Lost"
         SPAM = "spam", "Spam"
 
+    CLOSED_STATUSES = (Status.REPORT_ISSUED, Status.LOST, Status.SPAM)
+    # What the requester reads on the private status page: plain words, no jargon.
+    STATUS_IN_PLAIN_WORDS = {
+        Status.NEW: "We have your request. A member of our team will contact you, usually within one working day.",
+        Status.CONTACTED: "We have been in touch with you and are waiting for your consent to go ahead.",
+        Status.CONSENT_RECEIVED: "We have your consent and are arranging for a tumour sample to be sent to us.",
+        Status.SAMPLE_RECEIVED: "Our laboratory has your tumour sample and is analysing it.",
+        Status.REPORT_ISSUED: "Your report has been sent to your clinician, who will talk it through with you.",
+        Status.LOST: "This request is closed. Contact us, quoting your reference, if you would like to go ahead.",
+        Status.SPAM: "This request is closed. Contact us, quoting your reference, if you would like to go ahead.",
+    }
+
     reference = models.CharField(max_length=16, unique=True, editable=False)
     tumour = models.ForeignKey(Tumour, on_delete=models.PROTECT, related_name="test_requests")
     test_kit = models.ForeignKey(TestKit, on_delete=models.PROTECT, related_name="test_requests")
@@ -41,9 +83,45 @@ class TestRequest(models.Model):
     message = models.TextField("Message", max_length=2000, blank=True)
     consent_version = models.CharField(max_length=20, editable=False)
     consented_at = models.DateTimeField(editable=False)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.NEW,
+        db_index=True,
+        help_text="Where the request stands. Each change is recorded in the timeline below.",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"groups__name": SALES_TEAM, "is_active": True},
+        help_text="The sales-team member working this request.",
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="possible_duplicates",
+        help_text="An earlier request for the same tumour with the same e-mail or phone, within 30 days.",
+    )
+    # Digits of the phone number, so "+44 20 7946 0000" and "020 7946 0000"-style variants compare.
+    phone_digits = models.CharField(max_length=30, blank=True, editable=False, db_index=True)
+    # Hash of the form's one-time token: a second post of the same form finds this request. NULL, not "", when
+    # absent (erased, or created outside the form), so the unique index ignores it.
+    submission_token_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)  # noqa: DJ001
+    # The status link's token is derived from this seed and the secret key; only its hash is looked up.
+    status_seed = models.CharField(max_length=32, blank=True, editable=False)
+    status_token_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TestRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -52,3 +130,104 @@ class TestRequest(models.Model):
     def __str__(self):
         # A reference only: the string form shows up in admin messages and logs.
         return self.reference
+
+    def status_token(self) -> str:
+        if not self.status_seed:
+            return ""
+        key = f"orders.status-link:{settings.SECRET_KEY}".encode()
+        return hmac.new(key, self.status_seed.encode(), hashlib.sha256).hexdigest()
+
+    def status_url(self) -> str:
+        token = self.status_token()
+        return settings.SITE_URL.rstrip("/") + reverse("orders:status", args=[token]) if token else ""
+
+    def status_link_expires_at(self):
+        return self.created_at + timedelta(days=STATUS_LINK_DAYS)
+
+    @property
+    def status_in_plain_words(self) -> str:
+        return self.STATUS_IN_PLAIN_WORDS[self.status]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in self.CLOSED_STATUSES
+
+
+class StatusChange(models.Model):
+    test_request = models.ForeignKey(TestRequest, on_delete=models.CASCADE, related_name="status_changes")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    from_status = models.CharField(max_length=20, choices=TestRequest.Status.choices)
+    to_status = models.CharField(max_length=20, choices=TestRequest.Status.choices)
+    note = models.TextField(blank=True, help_text="Why the status changed, for the rest of the team.")
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.test_request}: {self.from_status} → {self.to_status}"
+
+
+class InternalNote(models.Model):
+    test_request = models.ForeignKey(TestRequest, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField(max_length=5000, help_text="Seen only by staff who may see the request.")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Note on {self.test_request}"
+
+
+class Notification(models.Model):
+    """One e-mail to send about a request, stored with the request so that it survives a dead worker or mail
+    server; the task only carries this row's id."""
+
+    class Kind(models.TextChoices):
+        SALES = "sales", "New request, to the sales team"
+        REQUESTER = "requester", "Confirmation, to the requester"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        CANCELLED = "cancelled", "Cancelled (requester's data erased)"
+
+    test_request = models.ForeignKey(TestRequest, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    # The exception's class and SMTP code only: SMTP messages can quote the recipient's address.
+    last_error = models.CharField(max_length=200, blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.test_request}"
+
+
+class AccessLog(models.Model):
+    class Action(models.TextChoices):
+        VIEW = "view", "Opened a request"
+        EXPORT = "export", "Exported requests"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    username = models.CharField(max_length=150, help_text="Kept even if the user account is deleted.")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    test_request = models.ForeignKey(TestRequest, on_delete=models.SET_NULL, null=True, related_name="+")
+    # For exports: the filters used (a free-text search is recorded only as "search", never its words).
+    detail = models.CharField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "access log entry"
+        verbose_name_plural = "access log"
+
+    def __str__(self):
+        return f"{self.username} {self.action} {self.at:%Y-%m-%d %H:%M}"

@@ -10,8 +10,9 @@ from tumours.demo_content import load_demo_content
 
 
 @pytest.fixture(autouse=True)
-def empty_page_cache():
-    # The page cache outlives a test's database rollback; every test starts without cached pages.
+def empty_cache():
+    # The page cache and the request form's rate limit live in the cache, which outlives a test's
+    # database rollback: every test starts from an empty one.
     caches["default"].clear()
     yield
     caches["default"].clear()

@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "django_countries",
     "markdownx",
     "reversion",
+    "django_ratelimit",
+    "django_tasks",
+    "django_tasks_db",
     "oncosite",
     "tumours",
     "orders",
@@ -112,6 +115,31 @@ MARKDOWNX_MEDIA_PATH = "uploads/"
 # Public pages are cached for anonymous visitors (tumours/cache.py) and dropped on every content change;
 # this is only the longest any entry may live.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# The rate limit on the request form counts in the default cache, so it must be shared by every app server:
+# Redis in production. Without REDIS_URL (development, tests) a per-process memory cache is enough.
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # django-ratelimit lists only third-party Redis backends; Django's own increments atomically too.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A per-process cache counts per process: acceptable for one dev server or a test run, not production.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Test requests (orders/): see README "Test requests".
+ORDER_RATE_LIMIT = env("ORDER_RATE_LIMIT", default="5/h")  # read at request time, so tests may override it
+# Behind a proxy, the request header (as in request.META) carrying the client IP, e.g. HTTP_X_FORWARDED_FOR;
+# empty: REMOTE_ADDR. With X-Forwarded-For the entry TRUSTED_PROXY_COUNT places from the right is used:
+# the one our own proxies appended, which a client cannot forge.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+ORDER_FORM_MIN_SECONDS = env.int("ORDER_FORM_MIN_SECONDS", default=3)
+ORDER_RETENTION_DAYS = env.int("ORDER_RETENTION_DAYS", default=730)
+SALES_NOTIFICATION_EMAILS = env.list("SALES_NOTIFICATION_EMAILS", default=[])
+# Notifications run as tasks (django-tasks): immediately in the web process here; production.py uses the
+# database queue and its worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 LOGGING = {
     "version": 1,

@@ -18,3 +18,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# Notifications wait in the database until `manage.py db_worker` sends them (see README).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The rate limit needs a cache shared by every app server: without REDIS_URL, `manage.py check` fails.
+SILENCED_SYSTEM_CHECKS = [check for check in SILENCED_SYSTEM_CHECKS if check != "django_ratelimit.E003"]  # noqa: F405

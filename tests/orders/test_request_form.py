@@ -4,17 +4,8 @@ from django.urls import reverse
 from orders.consent import CONSENT_TEXT, CONSENT_VERSION
 from orders.models import TestRequest
 from tests.factories import TumourFactory
+from tests.orders.helpers import VALID, fetched_form
 from tumours.models import Tumour
-
-VALID = {
-    "requester_type": "patient",
-    "full_name": "Ada Lovelace",
-    "email": "ada@example.com",
-    "phone": "+44 20 7946 0000",
-    "country": "GB",
-    "message": "Mornings are best.",
-    "consent": "on",
-}
 
 
 @pytest.fixture
@@ -33,7 +24,7 @@ def test_form_shows_tumour_kit_and_consent_wording(client, form_url):
 
 
 def test_valid_request_is_stored_once_and_confirmed(client, form_url, demo_tumour):
-    response = client.post(form_url, VALID)
+    response = client.post(form_url, fetched_form(client, form_url))
     assert response.status_code == 302
     assert response["Location"] == reverse("orders:request_sent")
     stored = TestRequest.objects.get()
@@ -55,13 +46,13 @@ def test_valid_request_is_stored_once_and_confirmed(client, form_url, demo_tumou
 
 
 def test_no_personal_data_in_redirect_url(client, form_url):
-    response = client.post(form_url, VALID)
+    response = client.post(form_url, fetched_form(client, form_url))
     assert "ada" not in response["Location"].lower()
     assert TestRequest.objects.get().reference not in response["Location"]
 
 
 def test_empty_form_shows_an_error_at_each_required_field_and_stores_nothing(client, form_url):
-    response = client.post(form_url, {})
+    response = client.post(form_url, fetched_form(client, form_url, {}))
     assert response.status_code == 200
     html = response.content.decode()
     assert "There is a problem" in html
@@ -74,7 +65,7 @@ def test_empty_form_shows_an_error_at_each_required_field_and_stores_nothing(cli
 
 
 def test_invalid_form_keeps_what_was_typed(client, form_url):
-    response = client.post(form_url, {**VALID, "email": "not-an-email", "consent": ""})
+    response = client.post(form_url, fetched_form(client, form_url, {**VALID, "email": "not-an-email", "consent": ""}))
     html = response.content.decode()
     assert 'value="Ada Lovelace"' in html
     assert 'value="not-an-email"' in html
@@ -99,14 +90,14 @@ def test_invalid_form_keeps_what_was_typed(client, form_url):
     ],
 )
 def test_bad_values_are_refused_and_nothing_is_stored(client, form_url, field, value):
-    response = client.post(form_url, {**VALID, field: value})
+    response = client.post(form_url, fetched_form(client, form_url, {**VALID, field: value}))
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
     assert TestRequest.objects.count() == 0
 
 
 def test_errors_are_tied_to_their_fields(client, form_url):
-    html = client.post(form_url, {**VALID, "email": "nope"}).content.decode()
+    html = client.post(form_url, fetched_form(client, form_url, {**VALID, "email": "nope"})).content.decode()
     assert 'aria-describedby="id_email-error"' in html
     assert 'id="id_email-error"' in html
     assert 'href="#id_email"' in html
