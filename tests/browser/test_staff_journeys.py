@@ -54,7 +54,11 @@ def test_sales_filters_new_requests_opens_one_and_sets_its_status(site, visit, s
     expect(page.locator("#result_list tbody tr")).to_have_count(1)
     page.get_by_role("link", name=reference).click()
     expect(page.locator(".readonly").filter(has_text="Grace Hopper")).to_be_visible()
-    page.get_by_label("Status").select_option(label="Contacted")
+    page.locator("#id_status").select_option(label="Contacted")
+    page.locator("#id_status_note").fill("Called, left a voicemail.")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     assert TestRequest.objects.get(reference=reference).status == TestRequest.Status.CONTACTED
+    expect(page.get_by_text("Called, left a voicemail.")).to_have_count(0)  # saved and back on the list
+    page.get_by_role("link", name=reference).click()
+    expect(page.get_by_text("Called, left a voicemail.")).to_be_visible()  # the note is on the timeline
