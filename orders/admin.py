@@ -231,50 +231,38 @@ class TestRequestAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/orders/testrequest/overview.html", context)
 
 
+class SuperuserRecordAdmin(admin.ModelAdmin):
+    """Superusers only, and read-only: records of what happened, which nobody may edit."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(SuperuserRecordAdmin):
     list_display = ["at", "username", "action", "test_request", "detail"]
     list_filter = ["action", "at"]
     search_fields = ["username", "test_request__reference"]
     list_select_related = ["test_request"]
     date_hierarchy = "at"
 
-    # Superusers only, and read-only: an accountability record nobody may edit.
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(SuperuserRecordAdmin):
     list_display = ["test_request", "kind", "state", "attempts", "last_error", "next_attempt_at", "sent_at"]
     list_filter = ["state", "kind"]
     search_fields = ["test_request__reference"]
     list_select_related = ["test_request"]
     readonly_fields = list_display
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
