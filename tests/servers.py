@@ -4,12 +4,14 @@ The client keeps cookies itself (ignoring the Secure flag, as a TLS-terminating 
 browser send them) and reads forms, hidden fields included, the way a browser does.
 """
 
+import contextlib
 import http.client
 import os
 import secrets
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -194,3 +196,58 @@ class Browser:
     def log_in(self, username: str, password: str) -> Response:
         page = self.get("/admin/login/?next=/admin/")
         return self.submit(page, username=username, password=password)
+
+
+class TcpProxy:
+    """A switchable TCP forwarder: put it between app servers and PostgreSQL to take the database away."""
+
+    def __init__(self, target_host: str, target_port: int, port: int | None = None):
+        self.target = (target_host, target_port)
+        self.port = port or free_port()
+        self._listener: socket.socket | None = None
+        self._sockets: set[socket.socket] = set()
+        self._lock = threading.Lock()
+
+    def start(self) -> "TcpProxy":
+        self._listener = socket.create_server(("127.0.0.1", self.port), reuse_port=False)
+        threading.Thread(target=self._accept, args=(self._listener,), daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        """The database 'goes down': new connections are refused and open ones are cut."""
+        with self._lock:
+            sockets, self._sockets = self._sockets, set()
+            if self._listener:
+                sockets.add(self._listener)
+                self._listener = None
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(self.target)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._sockets.update((client, upstream))
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)

@@ -11,19 +11,31 @@ from django.db import connection
 from oncosite.roles import CLINICAL_EDITORS, SALES_TEAM, apply_roles
 from orders.models import TestRequest
 from tests.factories import SectionFactory, TestKitFactory, TumourFactory, UserFactory
-from tests.servers import Browser, Gunicorn, manage, production_env
+from tests.servers import Browser, Gunicorn, TcpProxy, manage, production_env
 
 pytestmark = [pytest.mark.multiserver, pytest.mark.django_db(transaction=True)]
 
 RATE_LIMIT = 3
 PASSWORD = "correct horse battery"
 REDIS_URL = "redis://127.0.0.1:6379/6"
+STATIC_ROOT = tempfile.mkdtemp(prefix="oncosite-static-")
 
 
-def database_url() -> str:
+def database_url(port: int | None = None) -> str:
     s = connection.settings_dict
     auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{port or s['PORT'] or 5432}/{s['NAME']}"
+
+
+def server_env(**overrides: str) -> dict[str, str]:
+    settings = {
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": REDIS_URL,
+        "DJANGO_STATIC_ROOT": STATIC_ROOT,
+        "ORDER_RATE_LIMIT": str(RATE_LIMIT),
+        "ORDER_FORM_MIN_SECONDS": "0",
+    }
+    return production_env(**{**settings, **overrides})
 
 
 @pytest.fixture(scope="module")
@@ -32,14 +44,7 @@ def servers(django_db_setup, django_db_blocker):
         pytest.skip("needs PostgreSQL (set DATABASE_URL): app servers cannot share SQLite's in-memory test database")
     redis = pytest.importorskip("redis").Redis.from_url(REDIS_URL)
     redis.flushdb()  # this test's own Redis database: the rate limit starts from zero
-    static_root = tempfile.mkdtemp(prefix="oncosite-static-")
-    env = production_env(
-        DATABASE_URL=database_url(),
-        REDIS_URL=REDIS_URL,
-        DJANGO_STATIC_ROOT=static_root,
-        ORDER_RATE_LIMIT=str(RATE_LIMIT),
-        ORDER_FORM_MIN_SECONDS="0",
-    )
+    env = server_env()
     manage("collectstatic", "--noinput", env=env)
     pair = [Gunicorn(env).start(), Gunicorn(env).start()]
     yield pair
@@ -123,3 +128,32 @@ def test_the_rate_limit_counts_requests_through_both_servers(servers, site):
     assert TestRequest.objects.count() == RATE_LIMIT, responses
     assert responses[:RATE_LIMIT] == [302] * RATE_LIMIT
     assert all(status != 302 for status in responses[RATE_LIMIT:]), responses
+
+
+def test_a_server_whose_database_goes_away_answers_503_and_recovers_by_itself(servers, site):
+    # This server reaches PostgreSQL through a proxy the test can switch off, like a database restart.
+    proxy = TcpProxy(connection.settings_dict["HOST"] or "127.0.0.1", int(connection.settings_dict["PORT"] or 5432))
+    proxy.start()
+    server = Gunicorn(server_env(DATABASE_URL=database_url(proxy.port), DJANGO_CONN_MAX_AGE="60"), workers=1)
+    server.start()
+    try:
+        visitor = Browser(server.url)
+        assert visitor.get(site.get_absolute_url()).status == 200  # holds a persistent connection open
+
+        proxy.stop()
+        for path in ("/healthz", site.get_absolute_url(), "/tumours/"):
+            response = visitor.get(path)
+            assert response.status == 503, path
+            assert "Traceback" not in response.text
+        assert visitor.get("/healthz").text == "database unavailable\n"
+        page = visitor.get(site.get_absolute_url()).text
+        assert "Oncosite is briefly unavailable" in page and "/static/css/site." in page
+
+        proxy.start()
+        assert visitor.get("/healthz").status == 200
+        response = visitor.get(site.get_absolute_url())
+        assert response.status == 200
+        assert "Leiomyosarcoma" in response.text
+    finally:
+        server.stop()
+        proxy.stop()
