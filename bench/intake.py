@@ -36,7 +36,7 @@ def send(base_url: str, number: int) -> tuple[int, int, float]:
 def main() -> None:
     env = prepare(
         "intake",
-        ORDER_RATE_LIMIT=os.environ.get("BENCH_ORDER_RATE_LIMIT", "1000000"),
+        ORDER_RATE_LIMIT=os.environ.get("BENCH_ORDER_RATE_LIMIT", "1000000/h"),
         ORDER_FORM_MIN_SECONDS="0",
     )
     shell(env, "from tumours.demo_content import load_demo_content; load_demo_content()")

@@ -1,6 +1,7 @@
 """Two app servers (gunicorn, production settings) sharing one PostgreSQL database and one Redis."""
 
 import re
+import secrets
 import tempfile
 
 import pytest
@@ -19,6 +20,7 @@ RATE_LIMIT = 3
 PASSWORD = "correct horse battery"
 REDIS_URL = "redis://127.0.0.1:6379/6"
 STATIC_ROOT = tempfile.mkdtemp(prefix="oncosite-static-")
+SECRET_KEY = secrets.token_urlsafe(64)  # one key for every server, as in a real deployment
 
 
 def database_url(port: int | None = None) -> str:
@@ -32,7 +34,8 @@ def server_env(**overrides: str) -> dict[str, str]:
         "DATABASE_URL": database_url(),
         "REDIS_URL": REDIS_URL,
         "DJANGO_STATIC_ROOT": STATIC_ROOT,
-        "ORDER_RATE_LIMIT": str(RATE_LIMIT),
+        "DJANGO_SECRET_KEY": SECRET_KEY,
+        "ORDER_RATE_LIMIT": f"{RATE_LIMIT}/h",
         "ORDER_FORM_MIN_SECONDS": "0",
     }
     return production_env(**{**settings, **overrides})

@@ -150,10 +150,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = env.int("DJANGO_LOGIN_LOCKOUT_HOURS", default=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/locked_out.html"
+# Behind a proxy REMOTE_ADDR is the proxy's: oncosite/security.py follows CLIENT_IP_HEADER and
+# TRUSTED_PROXY_COUNT, the same settings the request form's rate limit uses.
 AXES_CLIENT_IP_CALLABLE = "oncosite.security.client_ip"
-# Behind a proxy REMOTE_ADDR is the proxy's; name the header the proxy sets (e.g. HTTP_X_REAL_IP). Only set
-# this when a proxy always overwrites that header, or a client could pick its own IP to dodge the lockout.
-CLIENT_IP_HEADER = env("DJANGO_CLIENT_IP_HEADER", default="REMOTE_ADDR")
 
 # Sessions live in the database (django.contrib.sessions' default), so every app server sees them.
 # Only staff log in; their sessions end 8 hours after login. The cookie is HTTP-only and SameSite=Lax

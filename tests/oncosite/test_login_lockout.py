@@ -62,3 +62,19 @@ def test_staff_sessions_end_after_eight_hours(client, editor):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_behind_a_proxy_the_lockout_follows_the_visitor_not_the_proxy(client, editor, settings):
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def via_proxy(password, visitor, forged=""):
+        chain = f"{forged}, {visitor}" if forged else visitor
+        data = {"username": "editor", "password": password}
+        return client.post("/admin/login/", data, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=chain)
+
+    for _ in range(5):
+        via_proxy("wrong", "203.0.113.7")
+    # A forged first entry does not free the attacker; another visitor behind the same proxy is not locked.
+    assert via_proxy(RIGHT, "203.0.113.7", forged="198.51.100.99").status_code == 429
+    assert via_proxy(RIGHT, "198.51.100.1").status_code == 302
