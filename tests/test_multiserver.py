@@ -3,6 +3,7 @@
 import re
 import secrets
 import tempfile
+import time
 
 import pytest
 import redis
@@ -53,6 +54,22 @@ def servers(django_db_setup, django_db_blocker):
     yield pair
     for server in pair:
         server.stop()
+    with django_db_blocker.unblock():
+        wait_for_other_sessions_to_end()
+
+
+def wait_for_other_sessions_to_end(timeout: float = 10) -> None:
+    # The servers' connections close as their processes exit; PostgreSQL may take a moment to notice, and
+    # dropping the test database fails while any remain.
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.1)
 
 
 @pytest.fixture
