@@ -24,7 +24,7 @@ def test_five_wrong_passwords_lock_the_account_from_that_address(client, editor)
     assert response.status_code == 429
     page = response.content.decode()
     assert "Login temporarily locked" in page
-    assert "5 failed attempts" in page and "“editor”" in page
+    assert "5 failed attempts" in page and "“editor”" in page and "locked for 60 minutes" in page
     # Even the right password is refused while locked.
     response = log_in(client, RIGHT)
     assert response.status_code == 429
