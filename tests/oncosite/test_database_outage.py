@@ -4,6 +4,8 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import Client
 
+from oncosite.errors import server_error
+
 pytestmark = pytest.mark.django_db
 
 
@@ -78,3 +80,17 @@ def test_other_errors_still_get_the_500_page(visitor, monkeypatch, demo_tumour):
     response = visitor.get(demo_tumour.get_absolute_url())
     assert response.status_code == 500
     assert "briefly unavailable" not in response.content.decode()
+
+
+def test_the_500_handler_turns_a_database_outage_into_the_503_page(rf):
+    # Django calls handler500 for exceptions raised outside views too (e.g. a session saved by middleware).
+    try:
+        raise OperationalError("server closed the connection unexpectedly")
+    except OperationalError:
+        response = server_error(rf.get("/"))
+    assert response.status_code == 503
+    assert "Oncosite is briefly unavailable" in response.content.decode()
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        assert server_error(rf.get("/")).status_code == 500
