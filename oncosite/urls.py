@@ -1,8 +1,8 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from oncosite import health, media
 from tumours import markdownx_views
 
 urlpatterns = [
@@ -10,10 +10,11 @@ urlpatterns = [
     path("admin/markdownx/markdownify/", markdownx_views.markdownify, name="markdownx_markdownify"),
     path("admin/markdownx/upload/", markdownx_views.upload, name="markdownx_upload"),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", media.serve_media, name="media"),
     path("", include("orders.urls")),
     path("", include("tumours.urls")),
 ]
 
-# Images uploaded from the editor, served by Django only in development (a web server serves media/ in production).
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# A database outage outside a view (e.g. in middleware) still gets the 503 page, not a 500.
+handler500 = "oncosite.errors.server_error"

@@ -3,13 +3,20 @@
 import string
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+
 from .models import Tumour
+
+SLUG_PLACEHOLDER = "slug-placeholder"
 
 
 @dataclass(frozen=True)
 class IndexEntry:
     label: str
     tumour: Tumour
+    url: str
+    has_kit: bool
     is_alias: bool = False
 
 
@@ -29,10 +36,16 @@ def letter_bar(groups: list[tuple[str, list[IndexEntry]]]) -> list[tuple[str, bo
 
 def a_to_z(tumours) -> list[tuple[str, list[IndexEntry]]]:
     """Letters A–Z (and # for anything else) in order, each with its entries sorted by label."""
+    # Thousands of pages: fetch only what the list shows, ask "any kit?" in the same query, and build each
+    # link from one reversed pattern instead of one reverse() per tumour.
+    kits = Tumour.test_kits.through.objects.filter(tumour=OuterRef("pk"))
+    rows = tumours.only("name", "slug", "also_known_as").annotate(has_kit=Exists(kits))
+    pattern = reverse("tumours:detail", kwargs={"slug": SLUG_PLACEHOLDER})
     groups: dict[str, list[IndexEntry]] = {}
-    for tumour in tumours.prefetch_related("test_kits"):
-        entries = [IndexEntry(tumour.name, tumour)]
-        entries += [IndexEntry(alias, tumour, is_alias=True) for alias in tumour.aliases]
+    for tumour in rows:
+        url = pattern.replace(SLUG_PLACEHOLDER, tumour.slug)
+        entries = [IndexEntry(tumour.name, tumour, url, tumour.has_kit)]
+        entries += [IndexEntry(alias, tumour, url, tumour.has_kit, is_alias=True) for alias in tumour.aliases]
         for entry in entries:
             groups.setdefault(initial(entry.label), []).append(entry)
     return [

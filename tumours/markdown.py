@@ -1,5 +1,7 @@
 """The one path from an editor's markdown to HTML, for the public page and the admin preview alike."""
 
+import threading
+
 import markdown as markdown_lib
 import nh3
 
@@ -21,8 +23,19 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 MARKDOWN_EXTENSIONS = ["extra", "sane_lists"]
 
 
+# Building a Markdown instance (loading its extensions) costs more than converting a section, so each thread
+# keeps one and resets it between conversions; instances are not safe to share across threads.
+_local = threading.local()
+
+
+def _converter() -> markdown_lib.Markdown:
+    if not hasattr(_local, "converter"):
+        _local.converter = markdown_lib.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    return _local.converter.reset()
+
+
 def render_markdown(text: str) -> str:
-    html = markdown_lib.markdown(text or "", extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    html = _converter().convert(text or "")
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

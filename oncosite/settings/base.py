@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "oncosite",
     "tumours",
     "orders",
@@ -42,6 +43,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise, so static files carry these headers too.
+    "oncosite.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "oncosite.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every page, and 304 Not Modified when the browser's copy is current.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -51,6 +56,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "oncosite.urls"
@@ -85,10 +92,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+# Let Django serve uploads (oncosite/media.py: nosniff, download unless an image) when no web server does.
+SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -140,6 +149,53 @@ SALES_NOTIFICATION_EMAILS = env.list("SALES_NOTIFICATION_EMAILS", default=[])
 # Notifications run as tasks (django-tasks): immediately in the web process here; production.py uses the
 # database queue and its worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Security headers (production and everywhere else, so a page that breaks the policy breaks in dev first).
+# SecurityMiddleware and XFrameOptionsMiddleware send these (Django's defaults, stated so nobody loosens them);
+# oncosite/middleware.py adds Permissions-Policy (and X-Frame-Options on static files); django-csp adds the CSP.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No 'unsafe-inline' or 'unsafe-eval' anywhere: the site and Django 5.2's admin (markdownx included) load
+# scripts and styles only from files, and markdownx sizes its editor through element.style, which
+# style-src does not govern. Images only from this site: no third-party pixels see our visitors.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+
+# Staff log in at /admin/: 5 wrong passwords for one account from one IP lock that pair out for an hour.
+# django-axes keeps attempts in the database, so the count holds across app servers.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = env.int("DJANGO_LOGIN_LOCKOUT_HOURS", default=1)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/locked_out.html"
+# Behind a proxy REMOTE_ADDR is the proxy's: oncosite/client_ip.py follows CLIENT_IP_HEADER and
+# TRUSTED_PROXY_COUNT, as the request form's rate limit does.
+AXES_CLIENT_IP_CALLABLE = "oncosite.client_ip.client_ip"
+
+# Sessions live in the database (django.contrib.sessions' default), so every app server sees them.
+# Only staff log in; their sessions end 8 hours after login. The cookie is HTTP-only and SameSite=Lax
+# (Django's defaults, stated here so that nobody loosens them by accident); production makes it Secure.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 
 LOGGING = {
     "version": 1,

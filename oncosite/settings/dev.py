@@ -11,3 +11,4 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 # Lets `make run` create a local admin/admin login (create_dev_admin refuses anywhere else).
 ALLOW_DEV_ADMIN = True
 WHITENOISE_AUTOREFRESH = True
+SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=True)

@@ -3,7 +3,8 @@ import time
 import pytest
 from django.urls import reverse
 
-from orders.client_ip import client_ip
+from oncosite.client_ip import client_ip
+from orders.client_ip import rate_limit_key
 from orders.models import TestRequest
 from tests.orders.helpers import VALID, fetched_form, hidden_fields
 
@@ -144,9 +145,10 @@ def test_client_ip_ignores_headers_unless_configured(rf, settings):
     settings.TRUSTED_PROXY_COUNT = 2
     request = rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7, 10.0.0.9")
     assert client_ip(request) == "203.0.113.7"
-    # A garbled header falls back to a fixed bucket rather than a per-request one.
+    # A garbled header is no address, and the rate limit puts it in one fixed bucket, not a per-request one.
     request = rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="not-an-ip, also-not")
-    assert client_ip(request) == "unknown"
+    assert client_ip(request) is None
+    assert rate_limit_key("order", request) == "unknown"
 
 
 def test_ipv6_clients_are_counted_per_64(rf):

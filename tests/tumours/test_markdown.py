@@ -32,3 +32,11 @@ def test_links_keep_their_address_and_gain_noopener():
     html = render_markdown("[Wikipedia](https://en.wikipedia.org/wiki/Leiomyosarcoma)")
     assert 'href="https://en.wikipedia.org/wiki/Leiomyosarcoma"' in html
     assert 'rel="noopener noreferrer"' in html
+
+
+def test_nothing_carries_over_from_one_text_to_the_next():
+    # The renderer reuses its converter; definitions in one section must not leak into another.
+    render_markdown("[ref]: https://leak.example/\n\n*[LMS]: Leaked expansion\n\nA note.[^1]\n\n[^1]: Leaked footnote.")
+    html = render_markdown("[link][ref] and LMS and [^1]")
+    assert "leak.example" not in html
+    assert "Leaked" not in html

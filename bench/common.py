@@ -1,0 +1,85 @@
+"""What every benchmark shares: its own PostgreSQL database, production settings, gunicorn and wrk."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.servers import Browser, Gunicorn, manage, production_env  # noqa: E402
+
+__all__ = ["Browser", "Gunicorn", "manage", "prepare", "shell", "wrk", "workers", "print_table"]
+
+# Where benchmark databases live; each script uses <this>_<name>, dropped and created afresh.
+DATABASE_URL_BASE = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/oncosite_bench")
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+
+
+def workers() -> int:
+    return int(os.environ.get("BENCH_WORKERS", 2 * (os.cpu_count() or 1) + 1))
+
+
+def fresh_database(name: str) -> str:
+    import psycopg2
+
+    url = f"{DATABASE_URL_BASE}_{name}"
+    parts = urlsplit(url)
+    db_name = parts.path.lstrip("/")
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    conn = psycopg2.connect(maintenance)
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{db_name}"')
+    conn.close()
+    return url
+
+
+def prepare(name: str, **env_overrides: str) -> dict[str, str]:
+    """A fresh database, migrated, and static files collected: the environment of a production app server."""
+    static_root = tempfile.mkdtemp(prefix=f"oncosite-bench-{name}-")
+    env = production_env(DATABASE_URL=fresh_database(name), DJANGO_STATIC_ROOT=static_root, **env_overrides)
+    if os.environ.get("BENCH_REDIS_URL"):
+        env["REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
+    print(f"== {name}: database {env['DATABASE_URL'].rsplit('/', 1)[-1]}, {workers()} gunicorn workers", flush=True)
+    manage("migrate", "--noinput", env=env)
+    manage("collectstatic", "--noinput", env=env)
+    return env
+
+
+def shell(env: dict[str, str], code: str) -> str:
+    result = subprocess.run(  # noqa: S603 - fixed command
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout
+
+
+def wrk(url: str, *, seconds: int = SECONDS, connections: int = 16, headers: dict | None = None, bust: bool = False):
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed (Debian: apt-get install wrk)")
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    command += ["-s", str(REPO / "bench" / "report.lua"), url]
+    if bust:
+        command += ["--", "bust"]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
+    line = next(line for line in output.splitlines() if line.startswith("WRKJSON "))
+    return json.loads(line.removeprefix("WRKJSON "))
+
+
+def print_table(rows: list[tuple], header: tuple) -> None:
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, tuple("-" * w for w in widths), *rows]:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))

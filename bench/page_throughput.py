@@ -1,0 +1,55 @@
+"""Benchmark 1: the tumour page served by the app vs the same bytes as a static file, same gunicorn.
+
+Target: the cached page reaches at least 0.7 of the static file's requests per second.
+"Uncached" adds a unique query string to every request, which misses any URL-keyed page cache.
+"""
+
+from pathlib import Path
+
+from common import SECONDS, Browser, Gunicorn, prepare, print_table, shell, workers, wrk
+
+PAGE = "/tumours/leiomyosarcoma/"
+
+
+def main() -> None:
+    env = prepare("page")
+    shell(env, "from tumours.demo_content import load_demo_content; load_demo_content()")
+
+    # Render the page once, and put its bytes among the static files before the measured server starts.
+    server = Gunicorn(env, workers=1).start()
+    html = Browser(server.url).get(PAGE).text.encode()
+    server.stop()
+    static_copy = Path(env["DJANGO_STATIC_ROOT"]) / "bench" / "leiomyosarcoma.html"
+    static_copy.parent.mkdir(parents=True, exist_ok=True)
+    static_copy.write_bytes(html)
+
+    server = Gunicorn(env, workers=workers()).start()
+    try:
+        static_url = f"{server.url}/static/bench/leiomyosarcoma.html"
+        if Browser(server.url).get("/static/bench/leiomyosarcoma.html").text.encode() != html:
+            raise SystemExit("The static copy is not served byte for byte.")
+        for url, bust in ((static_url, False), (server.url + PAGE, False), (server.url + PAGE, True)):
+            wrk(url, seconds=2, bust=bust)  # warm-up: workers loaded, caches filled
+        results = {
+            "static file (whitenoise)": wrk(static_url),
+            "tumour page, cache as configured": wrk(server.url + PAGE),
+            "tumour page, uncached (unique query)": wrk(server.url + PAGE, bust=True),
+        }
+    finally:
+        server.stop()
+
+    static_rps = results["static file (whitenoise)"]["rps"]
+    print(f"\nPage {PAGE}: {len(html)} bytes; {workers()} workers; wrk 2 threads, 16 connections, {SECONDS}s each\n")
+    rows = [
+        (name, f"{r['rps']:.0f}", f"{r['rps'] / static_rps:.2f}", f"{r['p50']:.1f}", f"{r['p99']:.1f}",
+         r["non_2xx_3xx"] + r["socket_errors"])
+        for name, r in results.items()
+    ]  # fmt: skip
+    print_table(rows, ("served", "req/s", "vs static", "p50 ms", "p99 ms", "errors"))
+    cached_ratio = results["tumour page, cache as configured"]["rps"] / static_rps
+    verdict = "met" if cached_ratio >= 0.7 else "MISSED"
+    print(f"\nTarget: cached page >= 0.70 of static req/s -> {cached_ratio:.2f} ({verdict})")
+
+
+if __name__ == "__main__":
+    main()

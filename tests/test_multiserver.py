@@ -1,0 +1,187 @@
+"""Two app servers (gunicorn, production settings) sharing one PostgreSQL database and one Redis."""
+
+import datetime
+import re
+import secrets
+import tempfile
+import time
+
+import pytest
+import redis
+from django.apps import apps
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.db import connection
+
+from oncosite.roles import CLINICAL_REVIEWERS, SALES_TEAM, apply_roles
+from orders.models import TestRequest
+from tests.factories import SectionFactory, SourceFactory, TestKitFactory, TumourFactory, UserFactory
+from tests.servers import Browser, Gunicorn, TcpProxy, manage, production_env
+
+pytestmark = [pytest.mark.multiserver, pytest.mark.django_db(transaction=True)]
+
+RATE_LIMIT = 3
+PASSWORD = "correct horse battery"
+REDIS_URL = "redis://127.0.0.1:6379/6"
+STATIC_ROOT = tempfile.mkdtemp(prefix="oncosite-static-")
+SECRET_KEY = secrets.token_urlsafe(64)  # one key for every server, as in a real deployment
+
+
+def database_url(port: int | None = None) -> str:
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{port or s['PORT'] or 5432}/{s['NAME']}"
+
+
+def server_env(**overrides: str) -> dict[str, str]:
+    settings = {
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": REDIS_URL,
+        "DJANGO_STATIC_ROOT": STATIC_ROOT,
+        "DJANGO_SECRET_KEY": SECRET_KEY,
+        "ORDER_RATE_LIMIT": f"{RATE_LIMIT}/h",
+        "ORDER_FORM_MIN_SECONDS": "0",
+    }
+    return production_env(**{**settings, **overrides})
+
+
+@pytest.fixture(scope="module")
+def servers(django_db_setup, django_db_blocker):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL): app servers cannot share SQLite's in-memory test database")
+    redis.Redis.from_url(REDIS_URL).flushdb()  # this module's own Redis database
+    env = server_env()
+    manage("collectstatic", "--noinput", env=env)
+    pair = [Gunicorn(env).start(), Gunicorn(env).start()]
+    yield pair
+    for server in pair:
+        server.stop()
+    with django_db_blocker.unblock():
+        wait_for_other_sessions_to_end()
+
+
+def wait_for_other_sessions_to_end(timeout: float = 10) -> None:
+    # The servers' connections close as their processes exit; PostgreSQL may take a moment to notice, and
+    # dropping the test database fails while any remain.
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.1)
+
+
+@pytest.fixture
+def site():
+    kit = TestKitFactory()
+    tumour = TumourFactory(
+        name="Leiomyosarcoma",
+        slug="leiomyosarcoma",
+        summary="The first summary.",
+        test_kits=[kit],
+        last_reviewed_on=datetime.date.today(),
+        reviewed_by="Dr Helen Marsh, Consultant Medical Oncologist",
+    )
+    SectionFactory(tumour=tumour, heading="Treatment")
+    SourceFactory(tumour=tumour)  # with the review, what a live page must have to be saved as live
+    # Hashed with production's hasher: the test settings' fast one is not enabled on the app servers.
+    apply_roles(apps)  # the tables were emptied after the previous test, role groups included
+    hasher = PBKDF2PasswordHasher()
+    # The page is live: changing it takes a clinical reviewer, whose group includes editing.
+    for username, group in (("sales", SALES_TEAM), ("editor", CLINICAL_REVIEWERS)):
+        user = UserFactory(username=username, groups=[group])
+        user.password = hasher.encode(PASSWORD, hasher.salt())
+        user.save(update_fields=["password"])
+    return tumour
+
+
+def send_request(server, tumour, name="Ada Lovelace"):
+    browser = Browser(server.url)
+    form_page = browser.get(f"{tumour.get_absolute_url()}request-test/")
+    assert form_page.status == 200
+    response = browser.submit(
+        form_page, requester_type="patient", full_name=name, email="ada@example.com", country="GB", consent="on"
+    )
+    return browser, response
+
+
+def test_a_request_sent_through_one_server_is_seen_by_sales_through_the_other(servers, site):
+    one, other = servers
+    visitor, response = send_request(one, site)
+    assert response.status == 302, response.text[:2000]
+    reference = TestRequest.objects.get().reference
+    # The visitor's session (in the database) works on either server.
+    visitor.base_url = other.url
+    assert reference in visitor.get("/orders/request-sent/").text
+
+    sales = Browser(other.url)
+    response = sales.log_in("sales", PASSWORD)
+    assert response.status == 302, re.findall(r"errornote.*?</p>", response.text, re.S)
+    changelist = sales.get("/admin/orders/testrequest/")
+    assert changelist.status == 200
+    assert reference in changelist.text
+    # Logged in through one server, still logged in through the other.
+    sales.base_url = one.url
+    assert reference in sales.get("/admin/orders/testrequest/").text
+
+
+def test_a_page_edited_through_one_server_is_fresh_on_the_other_at_once(servers, site):
+    one, other = servers
+    visitor = Browser(other.url)
+    assert "The first summary." in visitor.get(site.get_absolute_url()).text  # warms any page cache
+
+    editor = Browser(one.url)
+    assert editor.log_in("editor", PASSWORD).status == 302
+    change_page = editor.get(f"/admin/tumours/tumour/{site.pk}/change/")
+    assert change_page.status == 200
+    response = editor.submit(change_page, summary="A corrected summary.", _save="Save")
+    assert response.status == 302, re.findall(r'class="errorlist[^>]*>.*?</ul>', response.text)
+
+    page = visitor.get(site.get_absolute_url()).text
+    assert "A corrected summary." in page
+    assert "The first summary." not in page
+
+
+def test_the_rate_limit_counts_requests_through_both_servers(servers, site):
+    redis.Redis.from_url(REDIS_URL).flushdb()  # earlier tests posted from this address too
+    responses = []
+    for attempt in range(2 * RATE_LIMIT):
+        _, response = send_request(servers[attempt % 2], site, name=f"Visitor {attempt}")
+        responses.append(response.status)
+    assert all(status < 500 for status in responses), responses
+    assert TestRequest.objects.count() == RATE_LIMIT, responses
+    assert responses[:RATE_LIMIT] == [302] * RATE_LIMIT
+    assert all(status != 302 for status in responses[RATE_LIMIT:]), responses
+
+
+def test_a_server_whose_database_goes_away_answers_503_and_recovers_by_itself(servers, site):
+    # This server reaches PostgreSQL through a proxy the test can switch off, like a database restart.
+    proxy = TcpProxy(connection.settings_dict["HOST"] or "127.0.0.1", int(connection.settings_dict["PORT"] or 5432))
+    proxy.start()
+    server = Gunicorn(server_env(DATABASE_URL=database_url(proxy.port), DJANGO_CONN_MAX_AGE="60"), workers=1)
+    server.start()
+    try:
+        visitor = Browser(server.url)
+        assert visitor.get(site.get_absolute_url()).status == 200  # holds a persistent connection open
+
+        proxy.stop()
+        # Pages that must ask the database (a page cache may still serve the plain tumour page meanwhile).
+        url = site.get_absolute_url()
+        for path in ("/healthz", f"{url}request-test/", f"{url}?from=outage", "/tumours/?from=outage"):
+            response = visitor.get(path)
+            assert response.status == 503, path
+            assert "Traceback" not in response.text
+        assert visitor.get("/healthz").text == "database unavailable\n"
+        page = visitor.get(f"{url}request-test/").text
+        assert "Oncosite is briefly unavailable" in page and "/static/css/site." in page
+
+        proxy.start()
+        assert visitor.get("/healthz").status == 200
+        response = visitor.get(site.get_absolute_url())
+        assert response.status == 200
+        assert "Leiomyosarcoma" in response.text
+    finally:
+        server.stop()
+        proxy.stop()
