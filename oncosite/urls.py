@@ -5,6 +5,12 @@ from django.urls import include, path, re_path
 from oncosite import health, media
 from tumours import markdownx_views
 
+admin.site.site_header = "Oncosite administration"
+admin.site.site_title = "Oncosite admin"
+admin.site.index_title = "Tumour pages and test requests"
+# The sales list has many columns; the sidebar squeezes them off-screen on a laptop.
+admin.site.enable_nav_sidebar = False
+
 urlpatterns = [
     # Staff-only replacements for markdownx's open endpoints (see MARKDOWNX_URLS_PATH).
     path("admin/markdownx/markdownify/", markdownx_views.markdownify, name="markdownx_markdownify"),
