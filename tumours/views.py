@@ -9,7 +9,7 @@ from .cache import cache_public_page
 from .index import a_to_z, entries_html, letter_bar
 from .models import OldSlug, Section, Source, TestKit, Tumour
 from .search import search_tumours
-from .sitemaps import SITEMAPS
+from .sitemaps import SITEMAPS, urlset_response
 
 DRAFT_BANNER = "Draft — not visible to the public"
 
@@ -80,7 +80,7 @@ def sitemap_index(request):
 
 @cache_public_page
 def sitemap_section(request, section):
-    return sitemap_views.sitemap(request, SITEMAPS, section=section)
+    return urlset_response(sitemap_views.sitemap(request, SITEMAPS, section=section))
 
 
 @cache_public_page
