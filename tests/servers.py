@@ -22,7 +22,9 @@ from urllib.parse import urlencode, urljoin, urlsplit
 REPO = Path(__file__).resolve().parent.parent
 
 
-def free_port(first: int = 8100, last: int = 8199) -> int:
+def free_port() -> int:
+    # SERVER_PORTS="8200-8299" keeps parallel runs on one machine apart.
+    first, last = (int(p) for p in os.environ.get("SERVER_PORTS", "8100-8199").split("-"))
     for port in range(first, last + 1):
         with socket.socket() as probe:
             try:

@@ -1,8 +1,10 @@
 """Whole-page cache for anonymous visitors, dropped whenever any page content changes.
 
-Every key carries a generation token; `drop_public_pages` replaces the token, so every cached page
-(home, index, tumour pages, sitemap, robots.txt) is gone at once, on any cache backend, without
-listing keys. tumours/signals.py calls it on every write to the models the pages show.
+Every stored page carries the generation token it was built under; `drop_public_pages` replaces the
+token, so every cached page (home, index, tumour pages, sitemap, robots.txt) is stale at once, on any
+cache backend and every server sharing it, without listing keys. tumours/signals.py calls it on every
+write to the models the pages show. A hit reads the token and the page in one round trip (get_many)
+and serves the page only if the two tokens agree.
 """
 
 import hashlib
@@ -10,10 +12,13 @@ import uuid
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.db.models import Min
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
 GENERATION_KEY = "pages:generation"
 # Headers worth replaying from the cache; cookies and Vary are set afresh by middleware on every response.
@@ -24,17 +29,15 @@ def drop_public_pages() -> None:
     caches["default"].set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def _generation(cache) -> str:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(GENERATION_KEY, "")
-    return generation
+def _new_generation(cache) -> str:
+    # Nothing has set a token yet (empty or evicted cache): agree on one with the other servers.
+    cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    return cache.get(GENERATION_KEY, "")
 
 
-def _cache_key(generation: str, request) -> str:
+def _cache_key(request) -> str:
     where = hashlib.sha256(f"{request.get_host()}{request.path}".encode()).hexdigest()
-    return f"pages:{generation}:{where}"
+    return f"pages:{where}"
 
 
 def _may_use_cache(request) -> bool:
@@ -73,23 +76,70 @@ def _timeout() -> int:
     return timeout
 
 
+def _lookup(cache, request) -> tuple[HttpResponse | None, str | None]:
+    """The cached page if it was built under the current generation, and that generation: one round trip."""
+    key = _cache_key(request)
+    found = cache.get_many([GENERATION_KEY, key])
+    generation, stored = found.get(GENERATION_KEY), found.get(key)
+    if generation is not None and stored is not None and stored[0] == generation:
+        _, status, headers, content = stored
+        return HttpResponse(content, status=status, headers=headers), generation
+    return None, generation
+
+
+class PublicPageCacheMiddleware:
+    """Answers a cached public page before sessions, CSRF, auth, messages and the view run.
+
+    Only for requests that cannot be logged in or carry a message (no session or messages cookie): those
+    still reach cache_public_page, which asks request.user. Security headers and the CSP are added by the
+    middleware above this one, as for any page; Vary: Cookie is added here as the session middleware would.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.method in ("GET", "HEAD")
+            and not request.META.get("QUERY_STRING")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and CookieStorage.cookie_name not in request.COOKIES
+            and _is_cached_view(request.path_info)
+        ):
+            response, _ = _lookup(caches["default"], request)
+            if response is not None:
+                patch_vary_headers(response, ("Cookie",))
+                return response
+        return self.get_response(request)
+
+
+def _is_cached_view(path: str) -> bool:
+    try:
+        return getattr(resolve(path).func, "public_page_cache", False)
+    except Resolver404:
+        return False
+
+
 def cache_public_page(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not _may_use_cache(request):
             return view(request, *args, **kwargs)
         cache = caches["default"]
-        key = _cache_key(_generation(cache), request)
-        stored = cache.get(key)
-        if stored is not None:
-            status, headers, content = stored
-            return HttpResponse(content, status=status, headers=headers)
+        key = _cache_key(request)
+        response, generation = _lookup(cache, request)
+        if response is not None:
+            return response
+        if generation is None:
+            generation = _new_generation(cache)
+        # The token read before rendering: an edit made meanwhile leaves this copy stale, never served.
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
         if _may_store(request, response):
             headers = {name: response[name] for name in REPLAYED_HEADERS if response.has_header(name)}
-            cache.set(key, (response.status_code, headers, response.content), _timeout())
+            cache.set(key, (generation, response.status_code, headers, response.content), _timeout())
         return response
 
+    wrapped.public_page_cache = True
     return wrapped

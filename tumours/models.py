@@ -224,7 +224,11 @@ class Tumour(models.Model):
 
     @property
     def aliases(self) -> list[str]:
-        return [alias.strip() for alias in self.also_known_as.split(",") if alias.strip()]
+        return self.parse_aliases(self.also_known_as)
+
+    @staticmethod
+    def parse_aliases(also_known_as: str) -> list[str]:
+        return [alias.strip() for alias in also_known_as.split(",") if alias.strip()]
 
 
 class OldSlug(models.Model):

@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 from .cache import cache_public_page
-from .index import a_to_z, letter_bar
+from .index import a_to_z, entries_html, letter_bar
 from .models import OldSlug, Section, Source, TestKit, Tumour
 from .search import search_tumours
-from .sitemaps import SITEMAPS
+from .sitemaps import SITEMAPS, urlset_response
 
 DRAFT_BANNER = "Draft — not visible to the public"
 
@@ -23,7 +23,8 @@ def home(request):
 @cache_public_page
 def index(request):
     letters = a_to_z(Tumour.objects.published())
-    return render(request, "tumours/index.html", {"letters": letters, "letter_bar": letter_bar(letters)})
+    items = [(letter, entries_html(entries)) for letter, entries in letters]
+    return render(request, "tumours/index.html", {"letters": items, "letter_bar": letter_bar(letters)})
 
 
 @cache_public_page
@@ -79,7 +80,7 @@ def sitemap_index(request):
 
 @cache_public_page
 def sitemap_section(request, section):
-    return sitemap_views.sitemap(request, SITEMAPS, section=section)
+    return urlset_response(sitemap_views.sitemap(request, SITEMAPS, section=section))
 
 
 @cache_public_page

@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every page, and 304 Not Modified when the browser's copy is current.
     "django.middleware.http.ConditionalGetMiddleware",
+    # A cached public page for a visitor without a session is answered here, before sessions, CSRF and auth.
+    "tumours.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

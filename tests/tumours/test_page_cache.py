@@ -175,3 +175,19 @@ def test_index_and_home_cost_fixed_queries(client, kit, n_tumours, django_assert
     for url in ["/", "/tumours/", "/sitemap-tumours.xml"]:
         with django_assert_max_num_queries(4):
             assert client.get(url).status_code == 200
+
+
+def test_cached_page_answered_before_the_session_carries_the_same_headers(client, demo_tumour, monkeypatch):
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    first = client.get("/tumours/leiomyosarcoma/")
+    # From here neither the session middleware nor the view may run: the page cache middleware answers first.
+    monkeypatch.setattr(SessionMiddleware, "process_request", lambda *a: pytest.fail("the session was loaded"))
+    monkeypatch.setattr("tumours.views.render", lambda *a, **k: pytest.fail("the view rendered a cached page"))
+    headers = ["Content-Type", "Content-Security-Policy", "X-Frame-Options", "Permissions-Policy", "Vary"]
+    for method, checked in ((client.get, [*headers, "ETag"]), (client.head, headers)):  # ETags are for GET only
+        second = method("/tumours/leiomyosarcoma/")
+        assert second.status_code == 200
+        for header in checked:
+            assert second.get(header) == first.get(header), header
+    assert client.get("/tumours/leiomyosarcoma/").content == first.content
