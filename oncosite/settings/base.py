@@ -130,7 +130,7 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # Redis in production. Without REDIS_URL (development, tests) a per-process memory cache is enough.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "oncosite.redis_cache.SharedRedisCache", "LOCATION": REDIS_URL}}
     # django-ratelimit lists only third-party Redis backends; Django's own increments atomically too.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 else:

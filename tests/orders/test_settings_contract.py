@@ -9,7 +9,7 @@ def test_cache_is_redis_when_redis_url_is_set_else_memory(monkeypatch):
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     conf = runpy.run_path(BASE)
     assert conf["CACHES"]["default"] == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "oncosite.redis_cache.SharedRedisCache",
         "LOCATION": "redis://127.0.0.1:6379/0",
     }
     monkeypatch.delenv("REDIS_URL")
