@@ -44,7 +44,7 @@ ifeq ($(BROWSER),yes)
 	$(MAKE) $(AXE)
 	$(BIN)/pytest $(PYTEST_ARGS)
 else
-	@echo "*** Browser tests left out: they need Debian's chromium and npm (apt-get install chromium npm)."
+	@echo "*** Browser tests left out (BROWSER=no, or no chromium/npm here: apt-get install chromium npm)."
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 endif
 
