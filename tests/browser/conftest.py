@@ -96,6 +96,16 @@ def log_in(page, username: str) -> None:
     page.wait_for_url("**/admin/")
 
 
+def send_request(page, *, requester: str, name: str, email: str, country: str) -> None:
+    """Fill in and send the request form on the current page, as a visitor with a mouse would."""
+    page.get_by_label(requester).check()
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Country").select_option(country)
+    page.get_by_role("checkbox").check()
+    page.get_by_role("button", name="Send my request").click()
+
+
 def run_axe(page) -> list[dict]:
     """WCAG 2.2 AA violations on the current page, as plain dicts."""
     assert AXE_JS.exists(), "axe-core is missing: run `make test` (it runs npm ci) or `npm ci`"

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SCREENSHOTS, run_axe
+from tests.browser.conftest import SCREENSHOTS, run_axe, send_request
 
 pytestmark = pytest.mark.browser
 
@@ -20,12 +20,7 @@ def form_with_errors(page, url):
 
 def confirmation(page, url):
     page.goto(url)
-    page.get_by_label("Carer or family member").check()
-    page.get_by_label("Full name").fill("Ada Lovelace")
-    page.get_by_label("Email address").fill("ada@example.com")
-    page.get_by_label("Country").select_option("GB")
-    page.get_by_role("checkbox").check()
-    page.get_by_role("button", name="Send my request").click()
+    send_request(page, requester="Carer or family member", name="Ada Lovelace", email="ada@example.com", country="GB")
     expect(page.get_by_role("heading", level=1)).to_have_text("Request sent")
 
 

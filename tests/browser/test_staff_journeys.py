@@ -3,7 +3,7 @@ from playwright.sync_api import expect
 
 from oncosite.roles import CLINICAL_REVIEWERS, SALES_TEAM
 from orders.models import TestRequest
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, send_request
 from tests.factories import TestRequestFactory
 from tumours.models import Section
 
@@ -39,12 +39,7 @@ def test_sales_filters_new_requests_opens_one_and_sets_its_status(site, visit, s
     TestRequestFactory(tumour=site, status=TestRequest.Status.CONTACTED, reference="OF-OLDER001")
     visitor = visit().page
     visitor.goto("/tumours/leiomyosarcoma/request-test/")
-    visitor.get_by_label("Patient").check()
-    visitor.get_by_label("Full name").fill("Grace Hopper")
-    visitor.get_by_label("Email address").fill("grace@example.com")
-    visitor.get_by_label("Country").select_option("US")
-    visitor.get_by_role("checkbox").check()
-    visitor.get_by_role("button", name="Send my request").click()
+    send_request(visitor, requester="Patient", name="Grace Hopper", email="grace@example.com", country="US")
     reference = visitor.locator(".reference").inner_text()
 
     page = visit().page
