@@ -35,6 +35,12 @@ def free_port() -> int:
     raise RuntimeError(f"No free port in {first}-{last}")
 
 
+def redis_url_for_tests(offset: int) -> str:
+    # Each test module that talks to Redis owns a database of its own, flushed at will;
+    # TEST_REDIS_DB_BASE="8" keeps parallel runs on one machine apart, as SERVER_PORTS does for ports.
+    return f"redis://127.0.0.1:6379/{int(os.environ.get('TEST_REDIS_DB_BASE', '6')) + offset}"
+
+
 def production_env(**overrides: str) -> dict[str, str]:
     """The environment of a production app server on loopback: plain HTTP, so no HTTPS redirect."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}

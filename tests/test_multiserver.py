@@ -15,13 +15,13 @@ from django.db import connection
 from oncosite.roles import CLINICAL_REVIEWERS, SALES_TEAM, apply_roles
 from orders.models import TestRequest
 from tests.factories import SectionFactory, SourceFactory, TestKitFactory, TumourFactory, UserFactory
-from tests.servers import Browser, Gunicorn, TcpProxy, manage, production_env
+from tests.servers import Browser, Gunicorn, TcpProxy, manage, production_env, redis_url_for_tests
 
 pytestmark = [pytest.mark.multiserver, pytest.mark.django_db(transaction=True)]
 
 RATE_LIMIT = 3
 PASSWORD = "correct horse battery"
-REDIS_URL = "redis://127.0.0.1:6379/6"
+REDIS_URL = redis_url_for_tests(0)
 STATIC_ROOT = tempfile.mkdtemp(prefix="oncosite-static-")
 SECRET_KEY = secrets.token_urlsafe(64)  # one key for every server, as in a real deployment
 

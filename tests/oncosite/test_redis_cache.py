@@ -2,8 +2,9 @@ import pytest
 import redis
 
 from oncosite.redis_cache import SharedRedisCache
+from tests.servers import redis_url_for_tests
 
-REDIS_URL = "redis://127.0.0.1:6379/7"
+REDIS_URL = redis_url_for_tests(1)
 
 
 @pytest.fixture
