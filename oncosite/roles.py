@@ -4,17 +4,16 @@ CLINICAL_EDITORS = "Clinical editors"
 CLINICAL_REVIEWERS = "Clinical reviewers"
 SALES_TEAM = "Sales team"
 
-EDITOR_TUMOUR_PERMISSIONS = [
-    "add_tumour", "change_tumour", "view_tumour",
-    "add_section", "change_section", "view_section", "delete_section",
-    "add_testkit", "change_testkit", "view_testkit",
-    "add_source", "change_source", "view_source", "delete_source",
-]  # fmt: skip
+# Editors change pages only through drafts (tumours/services.py), which carry the sections and sources.
+EDITOR_TUMOUR_PERMISSIONS = ["add_tumour", "change_tumour", "view_tumour", "view_testkit"]
 
 ROLES = {
     CLINICAL_EDITORS: {"tumours": EDITOR_TUMOUR_PERMISSIONS},
-    # Reviewers sign pages off: everything an editor does, plus publishing and unpublishing.
-    CLINICAL_REVIEWERS: {"tumours": [*EDITOR_TUMOUR_PERMISSIONS, "publish_tumour", "view_oldslug"]},
+    # Reviewers sign pages off: everything an editor does, plus approving, scheduling and unpublishing drafts,
+    # and the test kits, whose description shows on every page that offers them.
+    CLINICAL_REVIEWERS: {
+        "tumours": [*EDITOR_TUMOUR_PERMISSIONS, "publish_tumour", "add_testkit", "change_testkit", "view_oldslug"]
+    },
     SALES_TEAM: {
         "orders": ["view_testrequest", "change_testrequest"],
         "tumours": ["view_tumour"],

@@ -3,7 +3,6 @@ stays queued until an attempt succeeds."""
 
 import logging
 import smtplib
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -12,20 +11,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from oncosite.outbox import backoff
+
 from .models import Notification
 
 logger = logging.getLogger(__name__)
 
-# Minutes before attempt n+1 (the last repeats): about a day of retries, then every 6 hours for good.
-BACKOFF_MINUTES = [1, 5, 15, 60, 180, 360]
-
 
 class NotConfigured(Exception):
     pass
-
-
-def backoff(attempts: int) -> timedelta:
-    return timedelta(minutes=BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1])
 
 
 def build_message(notification: Notification) -> EmailMessage | None:

@@ -1,12 +1,13 @@
-import datetime
-
 import pytest
 from django.core.cache import caches
 from django.test import Client
 
 from oncosite.roles import CLINICAL_EDITORS, CLINICAL_REVIEWERS, SALES_TEAM
-from tests.factories import SectionFactory, SourceFactory, TestKitFactory, TumourFactory, UserFactory
+from tests.factories import SectionFactory, TestKitFactory, TumourFactory, UserFactory
+from tumours import services
 from tumours.demo_content import load_demo_content
+from tumours.editorial import ReviewerProfile
+from tumours.models import Tumour
 
 
 @pytest.fixture(autouse=True)
@@ -59,10 +60,22 @@ def sales_client(client, sales):
 
 @pytest.fixture
 def reviewer(db):
-    return UserFactory(
+    user = UserFactory(
         username="reviewer", first_name="Helen", last_name="Marsh", email="helen@oncosite.invalid",
         groups=[CLINICAL_REVIEWERS],
     )  # fmt: skip
+    ReviewerProfile.objects.create(user=user, display_name="Dr Helen Marsh", role="Consultant Medical Oncologist")
+    return user
+
+
+@pytest.fixture
+def second_reviewer(db):
+    user = UserFactory(
+        username="reviewer2", first_name="Amir", last_name="Patel", email="amir@oncosite.invalid",
+        groups=[CLINICAL_REVIEWERS],
+    )  # fmt: skip
+    ReviewerProfile.objects.create(user=user, display_name="Dr Amir Patel", role="Consultant Pathologist")
+    return user
 
 
 @pytest.fixture
@@ -73,14 +86,29 @@ def reviewer_client(reviewer):
     return client
 
 
+ANGIOSARCOMA = {
+    "fields": {"name": "Angiosarcoma", "slug": "angiosarcoma", "summary": "A rare tumour of connective tissue."},
+    "sections": [
+        {"heading": "Location", "body": "Blood vessels."},
+        {"heading": "Treatment", "body": "Surgery first."},
+    ],
+    "sources": [
+        {"title": "Angiosarcoma", "url": "https://en.wikipedia.org/wiki/Angiosarcoma", "publisher": "Wikipedia"},
+    ],
+}
+
+
 @pytest.fixture
-def draft(db):
-    """A complete page in draft: sections, a source and a review record, ready to go through review."""
-    tumour = TumourFactory(
-        name="Angiosarcoma", slug="angiosarcoma", status="draft", published_at=None,
-        last_reviewed_on=datetime.date(2026, 11, 29), reviewed_by="Dr Helen Marsh, Consultant Medical Oncologist",
-    )  # fmt: skip
-    SectionFactory(tumour=tumour, heading="Location", body="Blood vessels.", position=1)
-    SectionFactory(tumour=tumour, heading="Treatment", body="Surgery first.", position=2)
-    SourceFactory(tumour=tumour, position=1)
+def draft(editor):
+    """A new page, never published: an editor's complete draft, ready to go through review."""
+    services.save_draft(tumour=(tumour := Tumour()), by=editor, **ANGIOSARCOMA)
     return tumour
+
+
+@pytest.fixture
+def live(draft, editor, reviewer):
+    """The same page, approved by a reviewer and live: its draft is gone."""
+    services.submit_for_review(tumour=draft, by=editor)
+    services.approve(tumour=draft, by=reviewer)
+    draft.refresh_from_db()
+    return draft

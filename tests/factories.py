@@ -27,6 +27,7 @@ class TumourFactory(factory.django.DjangoModelFactory):
     summary = "A rare tumour of connective tissue."
     status = Tumour.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=1))
+    first_published_at = factory.LazyAttribute(lambda page: page.published_at)
 
     @factory.post_generation
     def test_kits(self, create, extracted, **kwargs):

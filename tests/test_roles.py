@@ -8,9 +8,18 @@ def perms(name):
 def test_clinical_editors_edit_pages_and_see_no_orders(db):
     granted = perms("Clinical editors")
     assert ("tumours", "change_tumour") in granted
-    assert ("tumours", "change_section") in granted
     assert not any(app == "orders" for app, _ in granted)
     assert ("tumours", "delete_tumour") not in granted
+
+
+def test_only_reviewers_approve_pages_and_change_the_kits_every_page_shows(db):
+    editors, reviewers = perms("Clinical editors"), perms("Clinical reviewers")
+    assert editors < reviewers
+    for permission in ["publish_tumour", "change_testkit", "add_testkit"]:
+        assert ("tumours", permission) in reviewers - editors
+    # Sections and sources change only inside a page's draft: nobody edits the live rows.
+    for group in (editors, reviewers):
+        assert not {code for app, code in group if code.endswith(("_section", "_source"))}
 
 
 def test_sales_team_works_requests_and_only_views_tumours(db):

@@ -3,10 +3,11 @@
 Every stored page carries the generation token it was built under; `drop_public_pages` replaces the
 token, so every cached page (home, index, tumour pages, sitemap, robots.txt) is stale at once, on any
 cache backend and every server sharing it, without listing keys. tumours/signals.py calls it on every
-write to the models the pages show. A hit reads the token and the page in one round trip (get_many)
-and serves the page only if the two tokens agree.
+write to the models the pages show, once the write has committed. A hit reads the token and the page in
+one round trip (get_many) and serves the page only if the two tokens agree.
 """
 
+import datetime
 import hashlib
 import uuid
 from functools import wraps
@@ -14,7 +15,6 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
-from django.db.models import Min
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -60,20 +60,18 @@ def _may_store(request, response) -> bool:
     )
 
 
-def _timeout() -> int:
-    # A page scheduled for later goes live without any save; expire before that moment.
-    from .models import Tumour
-
+def _timeout(next_change: datetime.datetime | None) -> int:
+    # An approved change scheduled for later goes live without any save: expire at that moment.
     timeout = settings.PAGE_CACHE_SECONDS
-    now = timezone.now()
-    next_publication = (
-        Tumour.objects.filter(status=Tumour.Status.PUBLISHED, published_at__gt=now)
-        .aggregate(next=Min("published_at"))
-        .get("next")
-    )
-    if next_publication is not None:
-        timeout = min(timeout, max(1, int((next_publication - now).total_seconds())))
+    if next_change is not None:
+        timeout = min(timeout, max(1, int((next_change - timezone.now()).total_seconds())))
     return timeout
+
+
+def _apply_due_changes() -> datetime.datetime | None:
+    from .services import next_scheduled_change
+
+    return next_scheduled_change()
 
 
 def _lookup(cache, request) -> tuple[HttpResponse | None, str | None]:
@@ -124,6 +122,7 @@ def cache_public_page(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not _may_use_cache(request):
+            _apply_due_changes()
             return view(request, *args, **kwargs)
         cache = caches["default"]
         key = _cache_key(request)
@@ -133,12 +132,13 @@ def cache_public_page(view):
         if generation is None:
             generation = _new_generation(cache)
         # The token read before rendering: an edit made meanwhile leaves this copy stale, never served.
+        next_change = _apply_due_changes()
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
         if _may_store(request, response):
             headers = {name: response[name] for name in REPLAYED_HEADERS if response.has_header(name)}
-            cache.set(key, (generation, response.status_code, headers, response.content), _timeout())
+            cache.set(key, (generation, response.status_code, headers, response.content), _timeout(next_change))
         return response
 
     wrapped.public_page_cache = True

@@ -1,10 +1,14 @@
 """The site's first page, from the seed it was created from (text adapted from Wikipedia, CC BY-SA 4.0)."""
 
-import reversion
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
-from django.utils import timezone
 
-from .models import REVIEW_INTERVAL_MONTHS, Section, Source, TestKit, Tumour, add_months
+from oncosite.roles import CLINICAL_EDITORS, CLINICAL_REVIEWERS
+
+from . import services
+from .editorial import ReviewerProfile
+from .models import TestKit, Tumour
 
 ONCOFOCUS = {
     "name": "Oncofocus",
@@ -58,33 +62,49 @@ WIKIPEDIA_SOURCE = {
 }
 
 
-DEMO_REVIEWER = "Dr Helen Marsh, Consultant Medical Oncologist"
+# The demo page goes live the only way any page does: an editor's draft, approved by a second person.
+# Both accounts exist for that alone: no password (they cannot log in) and no e-mail address.
+DEMO_EDITOR = {"username": "demo-editor", "first_name": "Demo", "last_name": "Editor"}
+DEMO_REVIEWER = {"username": "demo-reviewer", "first_name": "Helen", "last_name": "Marsh"}
+DEMO_REVIEWER_PROFILE = {"display_name": "Dr Helen Marsh", "role": "Consultant Medical Oncologist"}
 
 
 @transaction.atomic
 def load_demo_content() -> Tumour:
-    """Create or refresh the demo kit and page; running it again leaves one copy of each."""
-    reviewed_on = timezone.localdate()
-    review = {
-        "last_reviewed_on": reviewed_on,
-        "next_review_due": add_months(reviewed_on, REVIEW_INTERVAL_MONTHS),
-        "reviewed_by": DEMO_REVIEWER,
-    }
-    with reversion.create_revision():
-        reversion.set_comment("Demo content loaded.")
-        return _load(review)
-
-
-def _load(review: dict) -> Tumour:
+    """Create or refresh the demo kit and page; running it again changes nothing."""
+    editor, reviewer = _demo_staff()
     kit, _ = TestKit.objects.update_or_create(slug=ONCOFOCUS["slug"], defaults=ONCOFOCUS)
-    tumour, _ = Tumour.objects.update_or_create(
-        slug=LEIOMYOSARCOMA["slug"],
-        defaults={**LEIOMYOSARCOMA, **review, "status": Tumour.Status.PUBLISHED},
-    )
-    tumour.test_kits.add(kit)
-    for position, (heading, body) in enumerate(SECTIONS, start=1):
-        Section.objects.update_or_create(tumour=tumour, heading=heading, defaults={"body": body, "position": position})
-    Source.objects.update_or_create(
-        tumour=tumour, url=WIKIPEDIA_SOURCE["url"], defaults={**WIKIPEDIA_SOURCE, "position": 1}
-    )
-    return tumour
+    tumour = Tumour.objects.filter(slug=LEIOMYOSARCOMA["slug"]).first() or Tumour()
+    draft = services.draft_of(tumour)
+    if draft is not None and not draft.is_editable:
+        services.withdraw(tumour=tumour, by=editor)
+    draft = services.save_draft(tumour=tumour, by=editor, comment="Demo content loaded.", **_demo_content(tumour, kit))
+    if draft is not None:
+        services.submit_for_review(tumour=tumour, by=editor)
+        services.approve(tumour=tumour, by=reviewer)
+    return Tumour.objects.get(slug=LEIOMYOSARCOMA["slug"])
+
+
+def _demo_content(tumour: Tumour, kit: TestKit) -> dict:
+    # The ids of rows already there, so that an unchanged page compares equal and nothing is saved.
+    sections = dict(tumour.sections.values_list("heading", "pk")) if tumour.pk else {}
+    sources = dict(tumour.sources.values_list("url", "pk")) if tumour.pk else {}
+    return {
+        "fields": {**LEIOMYOSARCOMA, "test_kits": [kit.pk]},
+        "sections": [{"id": sections.get(heading), "heading": heading, "body": body} for heading, body in SECTIONS],
+        "sources": [{"id": sources.get(WIKIPEDIA_SOURCE["url"]), **WIKIPEDIA_SOURCE}],
+    }
+
+
+def _demo_staff():
+    users = get_user_model()
+    editor, _ = users.objects.get_or_create(username=DEMO_EDITOR["username"], defaults=DEMO_EDITOR)
+    reviewer, _ = users.objects.get_or_create(username=DEMO_REVIEWER["username"], defaults=DEMO_REVIEWER)
+    for user, group in ((editor, CLINICAL_EDITORS), (reviewer, CLINICAL_REVIEWERS)):
+        if user.has_usable_password():
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        user.groups.add(Group.objects.get(name=group))
+    ReviewerProfile.objects.update_or_create(user=reviewer, defaults=DEMO_REVIEWER_PROFILE)
+    # Permissions are cached on the user object; these were just granted.
+    return users.objects.get(pk=editor.pk), users.objects.get(pk=reviewer.pk)

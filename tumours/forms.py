@@ -1,35 +1,38 @@
-"""The tumour admin form: workflow rules, publication checks and the stale-save guard."""
+"""The forms of the tumour admin. They read what an editor typed; the rules live in tumours/services.py."""
+
+import copy
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
+from django.db import models
+from django.forms.formsets import DELETION_FIELD_NAME
+from markdownx.widgets import AdminMarkdownxWidget
 
-from .history import last_change
-from .models import REVIEW_INTERVAL_MONTHS, Tumour, add_months, publication_problems
-from .workflow import transition_error
+from .content import SECTION_FIELDS, SOURCE_FIELDS
+from .models import REVIEW_INTERVAL_MONTHS, Section, Source, TestKit, Tumour
+from .services import PREVIEW_LINK_DAYS
+
+MARKDOWN_HELP = "Markdown. The preview beside it shows exactly what visitors will see."
 
 
-def edit_token(tumour: Tumour) -> str:
-    # The stored updated_at when the editor opened the form; any later save changes it.
-    return tumour.updated_at.isoformat() if tumour.updated_at else ""
+class PageForm(forms.ModelForm):
+    """The page's own fields. Bound to a copy of the page, never saved: services.save_draft takes its data."""
 
-
-class TumourAdminForm(forms.ModelForm):
     edit_token = forms.CharField(required=False, widget=forms.HiddenInput)
-    user = None  # set by TumourAdmin.get_form
-    for_preview = False  # a preview renders unsaved text and skips the save-only checks
 
     class Meta:
         model = Tumour
-        fields = [
-            "name", "slug", "also_known_as", "summary", "test_kits", "status", "published_at",
-            "last_reviewed_on", "next_review_due", "reviewed_by",
-        ]  # fmt: skip
+        fields = ["name", "slug", "also_known_as", "summary", "test_kits"]
+        widgets = {"summary": AdminMarkdownxWidget, "test_kits": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and "edit_token" in self.fields:
-            self.fields["edit_token"].initial = edit_token(self.instance)
+    def __init__(self, *args, tumour: Tumour, content: dict, **kwargs):
+        initial = {**content["fields"], **kwargs.pop("initial", {})}
+        # A copy: a ModelForm writes cleaned values onto its instance, and the page's row must stay as it is.
+        super().__init__(*args, instance=copy.copy(tumour), initial=initial, **kwargs)
+        self.fields["test_kits"].queryset = TestKit.objects.order_by("name")
+        self.fields[
+            "test_kits"
+        ].help_text = "The kits a visitor can request from this page. Leave all unticked to show no request button."
 
     def clean_also_known_as(self) -> str:
         aliases, seen = [], set()
@@ -43,74 +46,130 @@ class TumourAdminForm(forms.ModelForm):
             aliases.append(alias)
         return ", ".join(aliases)
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.for_preview:
-            return cleaned
-        self._refuse_stale_save(cleaned)
-        self._move_next_review(cleaned)
-        new_status = cleaned.get("status")
-        if new_status:
-            old_status = self.initial.get("status") if self.instance.pk else None
-            error = transition_error(old=old_status, new=new_status, user=self.user)
-            if error:
-                self.add_error("status", error)
-        if new_status == Tumour.Status.PUBLISHED:
-            # Sections and sources are counted by their formsets (below), which see the submitted rows.
-            problems = publication_problems(
-                summary=cleaned.get("summary", ""),
-                last_reviewed_on=cleaned.get("last_reviewed_on"),
-                reviewed_by=cleaned.get("reviewed_by", ""),
-            )
-            for field, message in problems.items():
-                if field not in self.errors:
-                    self.add_error(field, message)
-        return cleaned
-
-    def _move_next_review(self, cleaned: dict) -> None:
-        # A new review restarts the 12 months unless the reviewer chose the next date themselves.
-        reviewed = cleaned.get("last_reviewed_on")
-        if reviewed and "last_reviewed_on" in self.changed_data and "next_review_due" not in self.changed_data:
-            cleaned["next_review_due"] = add_months(reviewed, REVIEW_INTERVAL_MONTHS)
-
-    def _refuse_stale_save(self, cleaned: dict) -> None:
-        if not self.instance.pk:
-            return
-        # Lock the row for the rest of the admin's transaction, so two saves at once cannot both pass.
-        stored = Tumour.objects.select_for_update().filter(pk=self.instance.pk).values_list("updated_at", flat=True)
-        if cleaned.get("edit_token") != edit_token(Tumour(updated_at=stored.first())):
-            who, when = last_change(self.instance)
-            raise ValidationError(
-                f"This page was changed by {who} on {when}, after you opened it, so your changes were not saved. "
-                "They are still in this form: copy them, open the page again to see the current text, "
-                "and apply them there.",
-                code="stale",
-            )
+    def page_fields(self, *, fallback: dict) -> dict:
+        """The cleaned fields; a field that did not validate (only in a preview) keeps its `fallback` value."""
+        fields = {name: self.cleaned_data.get(name, fallback[name]) for name in Tumour.CONTENT_FIELDS}
+        kits = self.cleaned_data.get("test_kits")
+        return {**fields, "test_kits": [kit.pk for kit in kits] if kits is not None else fallback["test_kits"]}
 
 
-class PublishableInlineFormSet(BaseInlineFormSet):
-    """A published page needs at least one row here; says so on the inline itself."""
+class RowForm(forms.ModelForm):
+    """A section or source of the draft: which live row it came from, and its place on the page."""
 
-    missing_message = ""
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    position = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
-    def clean(self):
-        super().clean()
-        if self.instance.status != Tumour.Status.PUBLISHED or getattr(self.instance, "_skip_publish_checks", False):
-            return
+    def has_changed(self) -> bool:
+        # The script numbers every row's position: a new row counts as written only when its fields are.
+        return any(name in self.changed_data for name in self.row_fields)
+
+    def row(self) -> dict:
+        return {"id": self.cleaned_data.get("id"), **{name: self.cleaned_data.get(name) for name in self.row_fields}}
+
+
+class SectionForm(RowForm):
+    row_fields = SECTION_FIELDS
+
+    class Meta:
+        model = Section
+        fields = list(SECTION_FIELDS)
+        widgets = {"body": AdminMarkdownxWidget}
+        help_texts = {"heading": "Shown as the section's heading, e.g. Treatment.", "body": MARKDOWN_HELP}
+
+
+def https_urls(field, **kwargs):
+    # Editors paste addresses without a scheme; assume the secure one (Django 6's default too).
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
+class SourceForm(RowForm):
+    row_fields = SOURCE_FIELDS
+
+    class Meta:
+        model = Source
+        fields = list(SOURCE_FIELDS)
+        formfield_callback = https_urls
+        widgets = {"accessed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class RowFormSet(forms.BaseFormSet):
+    def rows(self) -> list[dict]:
+        """The rows kept, in the order the editor put them (a blank new row is no row; in a preview, a value
+        that did not validate is left out)."""
         kept = [
             form
             for form in self.forms
-            if form.is_valid()
-            and not self._should_delete_form(form)
-            and (form.instance.pk is not None or form.has_changed())
+            if hasattr(form, "cleaned_data")
+            and not form.cleaned_data.get(DELETION_FIELD_NAME)
+            and (form.initial or form.has_changed())
         ]
-        if not kept:
-            raise ValidationError(self.missing_message)
+        ordered = sorted(kept, key=lambda form: (form.cleaned_data.get("position") or 0, self.forms.index(form)))
+        return [form.row() for form in ordered]
 
 
-class SectionFormSet(PublishableInlineFormSet):
-    missing_message = "A published page needs at least one section."
+SectionFormSet = forms.formset_factory(SectionForm, formset=RowFormSet, extra=0, can_delete=True)
+SourceFormSet = forms.formset_factory(SourceForm, formset=RowFormSet, extra=0, can_delete=True)
 
 
-class SourceFormSet(PublishableInlineFormSet):
-    missing_message = "A published page needs at least one source."
+def row_initial(rows: list[dict]) -> list[dict]:
+    return [{**row, "position": n} for n, row in enumerate(rows, start=1)]
+
+
+class ApprovalForm(forms.Form):
+    when = forms.ChoiceField(
+        label="Go live",
+        choices=[("now", "Now"), ("later", "At a time I choose")],
+        initial="now",
+        widget=forms.RadioSelect,
+    )
+    go_live_at = forms.DateTimeField(
+        label="Go-live time",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        help_text="UK time. The live page stays as it is until then.",
+    )
+    clinical_review = forms.BooleanField(
+        label="This approval is a clinical review of the whole page",
+        required=False,
+        initial=True,
+        help_text=f"Sets “Page last reviewed” to today and the next review to {REVIEW_INTERVAL_MONTHS} months "
+        "from now, with your name. Untick for a change that is not a clinical review, e.g. a typo fix: "
+        "the review record then stays as it is.",
+    )
+    next_review_due = forms.DateField(
+        label="Next review due (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=f"Leave empty for {REVIEW_INTERVAL_MONTHS} months from today.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("when") == "later" and not cleaned.get("go_live_at"):
+            self.add_error("go_live_at", "Choose when the change goes live.")
+        if cleaned.get("when") == "now":
+            cleaned["go_live_at"] = None
+        return cleaned
+
+
+class RequestChangesForm(forms.Form):
+    comment = forms.CharField(
+        label="What needs to change",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The editor sees this on the page and by e-mail.",
+    )
+
+
+class UnpublishForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the page coming off the site?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded in the page's history. Visitors get “page not found” until a draft is approved again.",
+    )
+
+
+class PreviewLinkForm(forms.Form):
+    days = forms.IntegerField(label="Link valid for (days)", min_value=1, max_value=30, initial=PREVIEW_LINK_DAYS)

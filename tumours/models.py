@@ -1,8 +1,8 @@
 import calendar
 import datetime
 
-import reversion
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
+
+from .editorial import Draft, EditorialEvent, PreviewLink, Revision
 
 REVIEW_INTERVAL_MONTHS = 12
 REVIEW_WARNING_DAYS = 30
@@ -27,29 +29,6 @@ def normalise_newlines(text: str) -> str:
     return (text or "").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def publication_problems(
-    *,
-    summary: str,
-    last_reviewed_on: datetime.date | None,
-    reviewed_by: str,
-    section_count: int | None = None,
-    source_count: int | None = None,
-) -> dict[str, str]:
-    """What a page lacks before the public may see it, keyed by the field to fix (a count of None: not checked)."""
-    problems = {}
-    if not (summary or "").strip():
-        problems["summary"] = "A published page needs a summary."
-    if not last_reviewed_on:
-        problems["last_reviewed_on"] = "A published page needs the date of its last clinical review."
-    if not (reviewed_by or "").strip():
-        problems["reviewed_by"] = "A published page needs the name and role of its clinical reviewer."
-    if section_count is not None and section_count < 1:
-        problems["sections"] = "A published page needs at least one section."
-    if source_count is not None and source_count < 1:
-        problems["sources"] = "A published page needs at least one source."
-    return problems
-
-
 class TestKit(models.Model):
     name = models.CharField(max_length=100, unique=True, help_text="The kit's name as sold, e.g. Oncofocus.")
     slug = models.SlugField(max_length=100, unique=True, help_text="Used in links; letters, numbers and hyphens.")
@@ -65,8 +44,8 @@ class TestKit(models.Model):
 
 class TumourQuerySet(models.QuerySet):
     def published(self):
-        """The only way public views fetch pages: published, and not scheduled for later."""
-        return self.filter(status=Tumour.Status.PUBLISHED, published_at__lte=timezone.now())
+        """The only way public views fetch pages. A page is published only by an approval (tumours/services.py)."""
+        return self.filter(status=Tumour.Status.PUBLISHED)
 
     def with_page_content(self):
         return self.prefetch_related("sections", "sources", "test_kits")
@@ -93,21 +72,22 @@ class TumourQuerySet(models.QuerySet):
 
 class Tumour(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        IN_REVIEW = "in_review", "In review"
+        # Whether the page's rows are public. Where its draft stands in review is the Draft's state.
+        DRAFT = "draft", "Not published"
         PUBLISHED = "published", "Published"
 
-    # The workflow: draft -> in review -> published, and back to draft to unpublish.
-    TRANSITIONS = {
-        Status.DRAFT: {Status.IN_REVIEW},
-        Status.IN_REVIEW: {Status.DRAFT, Status.PUBLISHED},
-        Status.PUBLISHED: {Status.DRAFT},
-    }
+    # What an editor changes, through the page's draft (tumours/content.py); the rest is set by approval.
+    CONTENT_FIELDS = ("name", "slug", "also_known_as", "summary")
 
     name = models.CharField(
         max_length=200, help_text="The name patients and clinicians know it by, e.g. Leiomyosarcoma."
     )
-    slug = models.SlugField(max_length=200, unique=True, help_text="The page's address: /tumours/<slug>/.")
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The page's address, /tumours/&lt;slug&gt;/: lower-case letters, numbers and hyphens. "
+        "Once the page has been public, its old addresses keep redirecting here.",
+    )
     also_known_as = models.CharField(
         max_length=500,
         blank=True,
@@ -125,12 +105,11 @@ class Tumour(models.Model):
         choices=Status.choices,
         default=Status.DRAFT,
         db_index=True,
-        help_text="Draft → In review → Published; back to Draft to unpublish. Only clinical reviewers can publish.",
+        editable=False,
+        help_text="Whether the public sees the page. Changed only by approving a draft or unpublishing.",
     )
     published_at = models.DateTimeField(
-        null=True,
-        blank=True,
-        help_text="When the page goes live. Set automatically on first publication; a future time schedules it.",
+        null=True, blank=True, editable=False, help_text="When the live version of the page went live."
     )
     first_published_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="Set once, when the page is first published."
@@ -145,10 +124,23 @@ class Tumour(models.Model):
         "it is set to 12 months after the last review.",
     )
     reviewed_by = models.CharField(
-        max_length=200,
+        max_length=250,
         blank=True,
-        help_text="The clinical reviewer's name and role as shown to the public, "
-        "e.g. Dr Helen Marsh, Consultant Medical Oncologist.",
+        editable=False,
+        help_text="The approving reviewer's name and role as shown to the public, from their reviewer profile "
+        "when they approved a clinical review.",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The account that approved the last clinical review.",
+    )
+    live_revision = models.ForeignKey(
+        Revision, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -156,11 +148,16 @@ class Tumour(models.Model):
     # whatever Django writes here is replaced. Always empty on SQLite, which searches another way.
     search_vector = SearchVectorField(null=True, editable=False)
 
+    drafts = GenericRelation(Draft, related_query_name="tumour")
+    revisions = GenericRelation(Revision, related_query_name="tumour")
+    events = GenericRelation(EditorialEvent, related_query_name="tumour")
+    preview_links = GenericRelation(PreviewLink, related_query_name="tumour")
+
     objects = TumourQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
-        permissions = [("publish_tumour", "Can publish tumour")]
+        permissions = [("publish_tumour", "Can approve, schedule and unpublish tumour pages")]
 
     def __str__(self):
         return self.name
@@ -168,10 +165,6 @@ class Tumour(models.Model):
     def save(self, *args, **kwargs):
         # Browsers send CRLF; store LF so an untouched text is not recorded as a change in the history.
         self.summary = normalise_newlines(self.summary)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        if self.status == self.Status.PUBLISHED and self.first_published_at is None:
-            self.first_published_at = self.published_at
         if self.last_reviewed_on and not self.next_review_due:
             self.next_review_due = add_months(self.last_reviewed_on, REVIEW_INTERVAL_MONTHS)
         previous_slug = getattr(self, "_stored_slug", None)
@@ -202,19 +195,9 @@ class Tumour(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def publication_problems(self) -> dict[str, str]:
-        return publication_problems(
-            summary=self.summary,
-            last_reviewed_on=self.last_reviewed_on,
-            reviewed_by=self.reviewed_by,
-            section_count=self.sections.count(),
-            source_count=self.sources.count(),
-        )
-
     @property
     def is_public(self) -> bool:
-        published = self.status == self.Status.PUBLISHED and self.published_at is not None
-        return published and self.published_at <= timezone.now()
+        return self.status == self.Status.PUBLISHED
 
     def _remember_old_slug(self, previous_slug: str | None) -> None:
         # Once a page has been public its address may be bookmarked or linked: keep it working.
@@ -249,20 +232,6 @@ class OldSlug(models.Model):
             raise ValidationError({"slug": "Another page uses this address."})
 
 
-class StatusChange(models.Model):
-    tumour = models.ForeignKey(Tumour, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=20, choices=Tumour.Status.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=Tumour.Status.choices)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    changed_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-changed_at", "-id"]
-
-    def __str__(self):
-        return f"{self.tumour}: {self.from_status or 'new'} → {self.to_status}"
-
-
 class Section(models.Model):
     tumour = models.ForeignKey(Tumour, on_delete=models.CASCADE, related_name="sections")
     heading = models.CharField(max_length=200, help_text="Shown as the section's heading, e.g. Treatment.")
@@ -278,6 +247,11 @@ class Section(models.Model):
     def save(self, *args, **kwargs):
         self.body = normalise_newlines(self.body)
         super().save(*args, **kwargs)
+
+    @property
+    def anchor(self) -> str:
+        # A draft's new section has no id yet; its place is unique within the page.
+        return f"section-{self.pk}" if self.pk else f"section-new-{self.position}"
 
 
 class Source(models.Model):
@@ -299,9 +273,3 @@ class Source(models.Model):
 
     def __str__(self):
         return self.title
-
-
-# One version per save covers the page, its sections and its sources (see README, "History").
-reversion.register(Tumour, follow=["sections", "sources"])
-reversion.register(Section)
-reversion.register(Source)

@@ -42,7 +42,8 @@ def send_review_reminders(*, today: datetime.date | None = None) -> tuple[int, i
             "",
             *(_line(tumour, today) for tumour in pages),
             "",
-            "Review each page, then record the review date and reviewer on its admin page.",
+            "Review each page: open it, save any change as a draft, and approve it as a clinical review "
+            "(a colleague approves if you made the last change).",
             "Full list: " + settings.SITE_URL.rstrip("/") + reverse("admin:tumours_tumour_review_due"),
         ]
     )

@@ -1,5 +1,10 @@
-"""Any write to what public pages show drops the page cache, whichever path made it (admin, shell, restore)."""
+"""Any write to what public pages show drops the page cache, whichever path made it (approval, shell, migration).
 
+The cache is dropped once the write has committed: dropped earlier, a visitor arriving in between would cache the
+old text under the new generation, and it would be served until it expired.
+"""
+
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .cache import drop_public_pages
@@ -7,7 +12,7 @@ from .models import Section, Source, TestKit, Tumour
 
 
 def _drop(sender, **kwargs):
-    drop_public_pages()
+    transaction.on_commit(drop_public_pages, robust=True)
 
 
 def connect() -> None:

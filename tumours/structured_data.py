@@ -3,6 +3,7 @@
 import json
 from typing import Any
 
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Tumour
@@ -13,8 +14,7 @@ from .text import description
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-def medical_web_page(tumour: Tumour, *, url: str) -> dict[str, Any]:
-    """Expects sources prefetched."""
+def medical_web_page(tumour: Tumour, *, sources: list, url: str) -> dict[str, Any]:
     condition: dict[str, Any] = {"@type": "MedicalCondition", "name": tumour.name}
     if tumour.aliases:
         condition["alternateName"] = tumour.aliases
@@ -26,8 +26,9 @@ def medical_web_page(tumour: Tumour, *, url: str) -> dict[str, Any]:
         "description": description(tumour.summary),
         "inLanguage": "en-GB",
         "about": condition,
-        "dateModified": tumour.updated_at.isoformat(),
-        "citation": [_citation(source) for source in tumour.sources.all()],
+        # A new page in preview has not been saved yet.
+        "dateModified": (tumour.updated_at or timezone.now()).isoformat(),
+        "citation": [_citation(source) for source in sources],
     }
     if tumour.last_reviewed_on:
         data["lastReviewed"] = tumour.last_reviewed_on.isoformat()

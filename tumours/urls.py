@@ -9,6 +9,7 @@ urlpatterns = [
     path("tumours/", views.index, name="index"),
     path("tumours/<slug:slug>/", views.detail, name="detail"),
     path("search/", views.search, name="search"),
+    path("preview/<str:token>/", views.draft_preview, name="draft_preview"),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap_section"),
     path("robots.txt", views.robots_txt, name="robots"),

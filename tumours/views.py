@@ -3,15 +3,20 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
+from . import services
 from .cache import cache_public_page
+from .content import PageContent, build, live_page
+from .editorial import Draft
 from .index import a_to_z, entries_html, letter_bar
-from .models import OldSlug, Section, Source, TestKit, Tumour
+from .models import REVIEW_INTERVAL_MONTHS, OldSlug, Tumour, add_months
 from .search import search_tumours
 from .sitemaps import SITEMAPS, urlset_response
 
 DRAFT_BANNER = "Draft — not visible to the public"
+PREVIEW_LINK_BANNER = "Draft preview, not published. This page may change before it goes live."
 
 
 @cache_public_page
@@ -31,41 +36,52 @@ def index(request):
 def detail(request, slug):
     tumour = Tumour.objects.published().with_page_content().filter(slug=slug).first()
     if tumour is not None:
-        return render(request, "tumours/detail.html", {"tumour": tumour})
-    may_preview = request.user.has_perm("tumours.change_tumour")
+        return render(request, "tumours/detail.html", page_context(live_page(tumour)))
+    may_preview = request.user.has_perm(services.CHANGE_PERMISSION)
     if may_preview:
-        draft = Tumour.objects.with_page_content().filter(slug=slug).first()
+        # Staff open a page that is not live at its address: they see its draft, marked as such.
+        tumour = Tumour.objects.filter(slug=slug).first()
+        draft = services.draft_of(tumour) if tumour else None
         if draft is not None:
-            return render_page(request, draft, banner=DRAFT_BANNER)
+            return render_private(request, draft_page(tumour, draft), banner=DRAFT_BANNER)
     old = OldSlug.objects.select_related("tumour").filter(slug=slug).first()
     if old is not None and (old.tumour.is_public or may_preview):
         return redirect(old.tumour.get_absolute_url(), permanent=True)
     raise Http404("No such tumour page.")
 
 
-def render_page(request, tumour: Tumour, *, banner: str):
+def draft_preview(request, token):
+    """A draft shared by a reviewer with someone without an account: read-only, never cached or indexed."""
+    found = services.page_for_preview_token(token)
+    if found is None:
+        response = render(request, "tumours/preview_ended.html", status=404)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+    tumour, draft = found
+    return render_private(request, draft_page(tumour, draft), banner=PREVIEW_LINK_BANNER, staff_links=False)
+
+
+def page_context(page: PageContent) -> dict:
+    return {"tumour": page.tumour, "sections": page.sections, "sources": page.sources, "kits": page.kits}
+
+
+def draft_page(tumour: Tumour, draft: Draft, content: dict | None = None) -> PageContent:
+    """The page as it would be if `draft` (or unsaved `content`) were approved today as a clinical review."""
+    page = build(content or draft.revision.content, onto=tumour)
+    today = timezone.localdate()
+    page.tumour.last_reviewed_on = today
+    page.tumour.next_review_due = add_months(today, REVIEW_INTERVAL_MONTHS)
+    page.tumour.reviewed_by = "the clinical reviewer who approves this draft"
+    return page
+
+
+def render_private(request, page: PageContent, *, banner: str, staff_links: bool = True):
     """The public page for someone allowed to see what the public cannot: never stored by any cache."""
-    response = render(request, "tumours/detail.html", {"tumour": tumour, "draft_banner": banner})
+    context = {**page_context(page), "draft_banner": banner, "staff_links": staff_links}
+    response = render(request, "tumours/detail.html", context)
     patch_cache_control(response, private=True, no_store=True)
     response["X-Robots-Tag"] = "noindex"
     return response
-
-
-def _cached(model, rows: list):
-    queryset = model.objects.all()
-    queryset._result_cache = rows
-    queryset._prefetch_done = True
-    return queryset
-
-
-def with_unsaved_content(tumour: Tumour, *, sections: list, sources: list, kits: list) -> Tumour:
-    # The template reads tumour.sections.all etc.; hand it the unsaved rows as if prefetched.
-    tumour._prefetched_objects_cache = {
-        "sections": _cached(Section, sorted(sections, key=lambda s: (s.position, s.pk or 0))),
-        "sources": _cached(Source, sorted(sources, key=lambda s: (s.position, s.pk or 0))),
-        "test_kits": _cached(TestKit, kits),
-    }
-    return tumour
 
 
 def search(request):
@@ -91,6 +107,7 @@ def robots_txt(request):
         "Disallow: /orders/",
         "Disallow: /tumours/*/request-test/",
         "Disallow: /search/",
+        "Disallow: /preview/",
         "",
         f"Sitemap: {settings.SITE_URL.rstrip('/')}{reverse('tumours:sitemap')}",
     ]

@@ -31,7 +31,6 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_countries",
     "markdownx",
-    "reversion",
     "django_ratelimit",
     "django_tasks",
     "django_tasks_db",
@@ -122,6 +121,10 @@ MARKDOWNX_MARKDOWNIFY_FUNCTION = "tumours.markdown.render_markdown"
 MARKDOWNX_URLS_PATH = "/admin/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/admin/markdownx/upload/"
 MARKDOWNX_MEDIA_PATH = "uploads/"
+
+# Editorial control (tumours/services.py): the person who approves a draft must not be its last editor. Turn off only
+# on a site with a single clinician; every self-approval is then marked in the page's history.
+EDITORIAL_FOUR_EYES = env.bool("EDITORIAL_FOUR_EYES", default=True)
 
 # Public pages are cached for anonymous visitors (tumours/cache.py) and dropped on every content change;
 # this is only the longest any entry may live.

@@ -1,9 +1,9 @@
 // markdownx starts its editors once, on page load. A row added with "Add another" is a
-// copy of the hidden empty form, so it carries the "already started" marker but no live
-// editor. Drop the marker and load markdownx again: it starts every editor without one.
+// copy of a hidden empty form, so it has no live editor (and may carry the "already started"
+// marker). Drop any marker and load markdownx again: it starts every editor without one.
 "use strict";
 document.addEventListener("formset:added", function (event) {
-  const editors = event.target.querySelectorAll(".markdownx-editor[data-markdownx-init]");
+  const editors = event.target.querySelectorAll(".markdownx-editor");
   if (!editors.length) {
     return;
   }

@@ -1,7 +1,9 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests.factories import TumourFactory, UserFactory
+from tumours import services
 from tumours.models import Tumour
 
 
@@ -43,9 +45,10 @@ def test_editor_cannot_open_test_requests(editor_client):
     assert editor_client.get(reverse("admin:orders_testrequest_changelist")).status_code == 403
 
 
-def test_editor_can_edit_an_unpublished_tumour(editor_client, db):
-    # Published pages are read-only for editors (only clinical reviewers change what is live).
-    tumour = TumourFactory(status=Tumour.Status.IN_REVIEW, published_at=None)
+@pytest.mark.parametrize("published", [True, False])
+def test_editor_gets_the_live_editor_on_any_page(editor_client, db, published):
+    # Live or not, an editor's change goes to the page's draft, so every page is editable.
+    tumour = TumourFactory(status=Tumour.Status.PUBLISHED if published else Tumour.Status.DRAFT)
     url = reverse("admin:tumours_tumour_change", args=[tumour.pk])
     response = editor_client.get(url)
     assert response.status_code == 200
@@ -72,9 +75,6 @@ def test_editor_adds_a_tumour_with_sections_through_the_admin_form(editor_client
         "also_known_as": "",
         "summary": "A cancer of the inner lining of blood vessels.",
         "test_kits": [kit.pk],
-        "status": "draft",
-        "published_at_0": "",
-        "published_at_1": "",
         "sections-TOTAL_FORMS": "1",
         "sections-INITIAL_FORMS": "0",
         "sections-0-position": "1",
@@ -86,7 +86,11 @@ def test_editor_adds_a_tumour_with_sections_through_the_admin_form(editor_client
     response = editor_client.post(reverse("admin:tumours_tumour_add"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     tumour = Tumour.objects.get(slug="angiosarcoma")
-    assert [s.heading for s in tumour.sections.all()] == ["Treatment"]
+    assert response["Location"] == reverse("admin:tumours_tumour_change", args=[tumour.pk])
+    content = services.draft_of(tumour).revision.content
+    assert [s["heading"] for s in content["sections"]] == ["Treatment"]
+    assert content["fields"]["test_kits"] == [kit.pk]
+    assert not tumour.is_public and Client().get("/tumours/angiosarcoma/").status_code == 404
 
 
 def test_superuser_sees_view_on_site(client, superuser, db):

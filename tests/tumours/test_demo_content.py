@@ -1,5 +1,7 @@
 from django.core.management import call_command
 
+from tumours import services
+from tumours.editorial import EditorialEvent, Revision
 from tumours.models import Section, Source, TestKit, Tumour
 
 
@@ -38,8 +40,22 @@ def test_demo_page_has_a_review_record_and_its_wikipedia_source(client, db):
     assert "Reviewed by Dr Helen Marsh, Consultant Medical Oncologist" in text
 
 
-def test_demo_page_can_be_published_through_the_rules(db):
+def test_demo_page_goes_live_through_a_draft_approved_by_a_second_person(db):
     call_command("load_demo_content")
     tumour = Tumour.objects.get(slug="leiomyosarcoma")
-    assert tumour.publication_problems() == {}
+    assert services.draft_of(tumour) is None
     assert Tumour.objects.review_needed().count() == 0
+    events = {event.kind: event.by.username for event in EditorialEvent.objects.of(tumour)}
+    assert events["submitted"] == "demo-editor"
+    assert events["approved"] == events["went_live"] == "demo-reviewer"
+    assert tumour.reviewer.username == "demo-reviewer"
+    assert not tumour.reviewer.has_usable_password()
+    assert tumour.live_revision.approved_by == tumour.reviewer
+
+
+def test_loading_again_records_nothing_new(db):
+    call_command("load_demo_content")
+    tumour = Tumour.objects.get(slug="leiomyosarcoma")
+    counts = Revision.objects.count(), EditorialEvent.objects.count(), tumour.updated_at
+    call_command("load_demo_content")
+    assert (Revision.objects.count(), EditorialEvent.objects.count(), Tumour.objects.get().updated_at) == counts

@@ -4,6 +4,8 @@ from django.urls import reverse
 
 from tests.admin_forms import change_form
 from tests.factories import SectionFactory, TumourFactory
+from tumours import services
+from tumours.models import Tumour
 
 
 def preview_url(tumour):
@@ -33,14 +35,25 @@ def test_editor_opens_a_draft_at_its_public_address_with_a_banner(editor_client,
     assert_never_cached(response)
 
 
-def test_editor_sees_a_scheduled_page_before_its_time_but_the_public_does_not(editor_client, client, db):
+def test_editor_sees_a_page_scheduled_for_first_publication_but_the_public_does_not(editor_client, client, draft,
+                                                                                    editor, reviewer):  # fmt: skip
     from django.utils import timezone
 
-    tumour = TumourFactory(slug="later", published_at=timezone.now() + timezone.timedelta(days=1))
-    assert editor_client.get("/tumours/later/").status_code == 200
-    assert "not visible to the public" in editor_client.get("/tumours/later/").content.decode()
+    services.submit_for_review(tumour=draft, by=editor)
+    services.approve(tumour=draft, by=reviewer, go_live_at=timezone.now() + timezone.timedelta(days=1))
+    response = editor_client.get("/tumours/angiosarcoma/")
+    assert response.status_code == 200
+    assert "not visible to the public" in response.content.decode()
     client.logout()
-    assert client.get(tumour.get_absolute_url()).status_code == 404
+    assert client.get("/tumours/angiosarcoma/").status_code == 404
+
+
+def test_staff_see_a_live_page_as_the_public_does_while_its_draft_waits(editor_client, editor, live):
+    services.save_draft(tumour=live, by=editor, fields={"summary": "Draft wording."})
+    html = editor_client.get("/tumours/angiosarcoma/").content.decode()
+    assert "A rare tumour of connective tissue." in html
+    assert "Draft wording." not in html
+    assert "not visible to the public" not in html
 
 
 def test_published_page_has_no_draft_banner(editor_client, demo_tumour):
@@ -79,9 +92,24 @@ def test_preview_shows_unsaved_changes_to_sections_and_saves_nothing(editor_clie
     assert "Blood vessels." not in html  # the section marked for deletion
     assert "Preview of unsaved changes" in html
     assert_never_cached(response)
-    draft.refresh_from_db()
-    assert draft.summary == "A rare tumour of connective tissue."
-    assert [s.body for s in draft.sections.all()] == ["Blood vessels.", "Surgery first."]
+    content = services.draft_of(draft).revision.content
+    assert content["fields"]["summary"] == "A rare tumour of connective tissue."
+    assert [s["body"] for s in content["sections"]] == ["Blood vessels.", "Surgery first."]
+
+
+def test_a_new_page_can_be_previewed_before_its_first_save(editor_client, kit):
+    from tests.admin_forms import read_form
+
+    data = read_form(editor_client.get(reverse("admin:tumours_tumour_add")).content.decode())
+    data.update(name="Chondrosarcoma", slug="chondrosarcoma", summary="A cancer of *cartilage* cells.")
+    data.update({"sections-TOTAL_FORMS": "1", "sections-0-position": "1", "sections-0-heading": "Treatment"})
+    data["sections-0-body"] = "Surgery."
+    response = editor_client.post(reverse("admin:tumours_tumour_add_preview"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "A cancer of <em>cartilage</em> cells." in html and "Surgery." in html
+    assert_never_cached(response)
+    assert not Tumour.objects.exists()
 
 
 def test_preview_is_the_public_template(editor_client, client, db):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import SectionFactory, SourceFactory, TumourFactory
+from tumours import services
 from tumours.models import Tumour
 
 SEED = Path(__file__).resolve().parent.parent / "leiomyosarcoma-page.txt"
@@ -68,15 +69,17 @@ def test_seed_copy_matches_the_shared_seed():
     assert SEED.read_text(encoding="utf-8") == shared.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("status", [Tumour.Status.DRAFT, Tumour.Status.IN_REVIEW])
-def test_unpublished_pages_are_404(client, db, status):
-    tumour = TumourFactory(status=status, published_at=None)
-    assert client.get(tumour.get_absolute_url()).status_code == 404
+def test_pages_never_published_are_404_whatever_their_draft(client, draft, editor):
+    assert client.get("/tumours/angiosarcoma/").status_code == 404
+    services.submit_for_review(tumour=draft, by=editor)
+    assert client.get("/tumours/angiosarcoma/").status_code == 404
+    assert client.get("/tumours/angiosarcoma/request-test/").status_code == 404
 
 
-def test_scheduled_page_is_404_until_its_time(client, db):
-    tumour = TumourFactory(published_at=timezone.now() + timezone.timedelta(hours=1))
-    assert client.get(tumour.get_absolute_url()).status_code == 404
+def test_a_page_scheduled_for_first_publication_is_404_until_its_time(client, draft, editor, reviewer):
+    services.submit_for_review(tumour=draft, by=editor)
+    services.approve(tumour=draft, by=reviewer, go_live_at=timezone.now() + timezone.timedelta(hours=1))
+    assert client.get("/tumours/angiosarcoma/").status_code == 404
 
 
 def test_tumour_without_kit_shows_no_request_button(client, db):

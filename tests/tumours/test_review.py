@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +12,8 @@ from django.utils import timezone
 from tests.admin_forms import change_form
 from tests.factories import SectionFactory, TumourFactory, UserFactory
 from tests.tumours.test_public_pages import visible_text
+from tumours import services
+from tumours.editorial import EditorialEvent
 from tumours.models import Tumour, add_months
 
 
@@ -48,34 +51,56 @@ def test_public_page_ends_with_the_review_record(client, db):
     assert text.index("Sources" if "Sources" in text else line) <= text.index(line)
 
 
-def test_admin_rejects_a_next_review_before_the_last(editor_client, draft):
-    data = change_form(editor_client, draft)
-    data.update(last_reviewed_on="29/11/2026", next_review_due="01/11/2026")
-    response = editor_client.post(reverse("admin:tumours_tumour_change", args=[draft.pk]), data)
-    assert "The next review must be after the last review." in response.content.decode()
+def approve_change(tumour, editor, reviewer, **approval):
+    services.save_draft(tumour=tumour, by=editor, fields={"summary": f"Revised {timezone.now().timestamp()}."})
+    services.submit_for_review(tumour=tumour, by=editor)
+    services.approve(tumour=tumour, by=reviewer, **approval)
+    tumour.refresh_from_db()
+    return tumour
 
 
-def test_admin_form_fills_the_next_review_when_left_empty(editor_client, draft):
-    data = change_form(editor_client, draft)
-    data.update(last_reviewed_on="01/12/2026", next_review_due="")
-    assert editor_client.post(reverse("admin:tumours_tumour_change", args=[draft.pk]), data).status_code == 302
-    draft.refresh_from_db()
-    assert draft.next_review_due == datetime.date(2027, 12, 1)
+def test_approval_records_a_clinical_review_today_with_the_approvers_profile(live, editor, second_reviewer):
+    today = timezone.localdate()
+    live.last_reviewed_on, live.next_review_due = datetime.date(2025, 1, 1), datetime.date(2026, 1, 1)
+    live.save()
+    approve_change(live, editor, second_reviewer)
+    assert live.last_reviewed_on == today
+    assert live.next_review_due == add_months(today, 12)
+    assert live.reviewed_by == "Dr Amir Patel, Consultant Pathologist"
+    assert live.reviewer == second_reviewer
 
 
-def test_recording_a_new_review_moves_the_next_one_unless_chosen(editor_client, draft):
-    assert draft.next_review_due == datetime.date(2027, 11, 29)
-    data = change_form(editor_client, draft)
-    data["last_reviewed_on"] = "20/10/2027"
-    assert editor_client.post(reverse("admin:tumours_tumour_change", args=[draft.pk]), data).status_code == 302
-    draft.refresh_from_db()
-    assert draft.next_review_due == datetime.date(2028, 10, 20)
+def test_a_reviewer_may_choose_an_earlier_next_review(live, editor, reviewer):
+    soon = timezone.localdate() + datetime.timedelta(days=90)
+    assert approve_change(live, editor, reviewer, next_review_due=soon).next_review_due == soon
 
-    data = change_form(editor_client, draft)
-    data.update(last_reviewed_on="01/11/2027", next_review_due="01/05/2028")
-    editor_client.post(reverse("admin:tumours_tumour_change", args=[draft.pk]), data)
-    draft.refresh_from_db()
-    assert draft.next_review_due == datetime.date(2028, 5, 1)
+
+def test_a_next_review_that_is_not_after_today_is_refused(live, editor, reviewer):
+    services.save_draft(tumour=live, by=editor, fields={"summary": "Revised."})
+    services.submit_for_review(tumour=live, by=editor)
+    with pytest.raises(ValidationError) as refused:
+        services.approve(tumour=live, by=reviewer, next_review_due=timezone.localdate())
+    assert refused.value.message_dict == {"next_review_due": ["The next review must be after today."]}
+
+
+def test_an_approval_that_is_not_a_clinical_review_keeps_the_review_record(live, editor, second_reviewer):
+    before = (live.last_reviewed_on, live.next_review_due, live.reviewed_by, live.reviewer)
+    approve_change(live, editor, second_reviewer, clinical_review=False)
+    assert (live.last_reviewed_on, live.next_review_due, live.reviewed_by, live.reviewer) == before
+    assert live.summary.startswith("Revised")
+    approval = EditorialEvent.objects.of(live).filter(kind="approved").first()
+    assert "not a clinical review" in approval.comment
+    assert live.live_revision.clinical_review is False
+
+
+def test_reviewed_by_cannot_be_typed_by_an_editor(live, editor_client, editor):
+    data = change_form(editor_client, live)
+    assert "reviewed_by" not in data and "last_reviewed_on" not in data
+    data.update(summary="Edited.", reviewed_by="Dr Nobody, Professor of Everything")
+    editor_client.post(reverse("admin:tumours_tumour_change", args=[live.pk]), data)
+    live.refresh_from_db()
+    assert live.reviewed_by == "Dr Helen Marsh, Consultant Medical Oncologist"
+    assert "reviewed_by" not in services.draft_of(live).revision.content["fields"]
 
 
 def test_review_due_view_lists_overdue_first_then_due_soon(editor_client, db):

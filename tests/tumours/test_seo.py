@@ -113,11 +113,12 @@ def test_tumour_page_has_breadcrumbs(client, demo_tumour):
     assert 'aria-current="page"' in nav
 
 
-def test_contents_list_only_on_pages_with_more_than_three_sections(client, db):
+def test_contents_list_only_on_pages_with_more_than_three_sections(client, db, django_capture_on_commit_callbacks):
     tumour = TumourFactory(slug="long")
     sections = SectionFactory.create_batch(3, tumour=tumour)
     assert "Contents" not in client.get("/tumours/long/").content.decode()
-    sections.append(SectionFactory(tumour=tumour, heading="Outlook"))
+    with django_capture_on_commit_callbacks(execute=True):
+        sections.append(SectionFactory(tumour=tumour, heading="Outlook"))
     html = client.get("/tumours/long/").content.decode()
     contents = html[html.index('<nav class="contents"') :]
     contents = contents[: contents.index("</nav>")]

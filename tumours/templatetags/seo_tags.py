@@ -7,8 +7,8 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def tumour_json_ld(context, tumour):
-    return json_ld(medical_web_page(tumour, url=context.get("canonical_url", "")))
+def tumour_json_ld(context, tumour, sources):
+    return json_ld(medical_web_page(tumour, sources=sources, url=context.get("canonical_url", "")))
 
 
 @register.filter(name="description")

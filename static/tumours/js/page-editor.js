@@ -1,0 +1,93 @@
+// The tumour page editor: add a section or source, move rows up and down with real buttons (so the keyboard
+// and screen readers can), and keep every row's hidden position equal to its place on screen, which is the
+// order that is saved. On a new page the address (slug) follows the name until the editor types one.
+"use strict";
+
+function renumber(list) {
+  Array.from(list.children).forEach(function (row, index) {
+    const position = row.querySelector("input[name$='-position']");
+    if (position) {
+      position.value = index + 1;
+    }
+    const number = row.querySelector(".editor-row__number");
+    if (number) {
+      number.textContent = index + 1;
+    }
+  });
+}
+
+function announce(group, row, place) {
+  const live = group.querySelector("[data-announce]");
+  const title = row.querySelector("h3");
+  if (live && title) {
+    live.textContent = group.dataset.noun + " moved to place " + place + ".";
+  }
+}
+
+function setUpRows(group) {
+  const prefix = group.dataset.rows;
+  const list = group.querySelector(".editor-rows__list");
+  const template = group.querySelector("template");
+  const total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+  const add = group.querySelector(".editor-rows__add");
+  if (add && template && total) {
+    add.addEventListener("click", function () {
+      const index = Number(total.value);
+      list.insertAdjacentHTML("beforeend", template.innerHTML.split("__prefix__").join(String(index)));
+      total.value = index + 1;
+      const row = list.lastElementChild;
+      renumber(list);
+      row.dispatchEvent(new CustomEvent("formset:added", {bubbles: true, detail: {formsetName: prefix}}));
+      const first = row.querySelector("input[type=text], input[type=url], textarea");
+      if (first) {
+        first.focus();
+      }
+    });
+  }
+  list.addEventListener("click", function (event) {
+    const button = event.target.closest("button[data-move]");
+    if (!button) {
+      return;
+    }
+    const row = button.closest(".editor-row");
+    if (button.dataset.move === "up" && row.previousElementSibling) {
+      list.insertBefore(row, row.previousElementSibling);
+    } else if (button.dataset.move === "down" && row.nextElementSibling) {
+      list.insertBefore(row.nextElementSibling, row);
+    } else {
+      return;
+    }
+    renumber(list);
+    button.focus();
+    announce(group, row, Array.from(list.children).indexOf(row) + 1);
+  });
+  renumber(list);
+}
+
+function slugify(text) {
+  return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 200);
+}
+
+function setUpSlug(form) {
+  const name = form.querySelector("#id_name");
+  const slug = form.querySelector("#id_slug");
+  if (!name || !slug || slug.value) {
+    return;
+  }
+  let typed = false;
+  slug.addEventListener("input", function () { typed = true; });
+  name.addEventListener("input", function () {
+    if (!typed) {
+      slug.value = slugify(name.value);
+    }
+  });
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-rows]").forEach(setUpRows);
+  const newPage = document.querySelector("form[data-new-page]");
+  if (newPage) {
+    setUpSlug(newPage);
+  }
+});
