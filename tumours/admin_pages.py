@@ -4,6 +4,7 @@ Each view reads a form and calls one function of tumours/services.py, which hold
 refuses comes back to the editor as a message on the form they sent.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -137,6 +138,7 @@ class TumourPagesMixin:
             "events": [] if adding else EditorialEvent.objects.of(tumour).select_related("by")[:20],
             "old_slugs": [] if adding else list(tumour.old_slugs.values_list("slug", flat=True)),
             "preview_links": [] if adding else _active_links(tumour),
+            "preview_link_form": PreviewLinkForm(),
             "media": self.media + forms.media,
             "has_view_on_site": tumour.is_public and self.has_view_or_change_permission(request, tumour),
         }
@@ -204,6 +206,7 @@ class TumourPagesMixin:
             "changes_form": changes,
             "may_decide": request.user.has_perm(PUBLISH_PERMISSION) and draft.state == Draft.State.IN_REVIEW,
             "last_editor_is_me": draft.updated_by_id == request.user.pk,
+            "four_eyes": settings.EDITORIAL_FOUR_EYES,
             "media": self.media,
         }
         return TemplateResponse(request, "admin/tumours/tumour/review.html", context)

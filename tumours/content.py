@@ -82,8 +82,8 @@ def _row(row: dict, names: tuple[str, ...]) -> dict:
 
 
 def _text(value) -> str:
-    # Browsers send CRLF; a stray trailing space in a one-line field is never meant.
-    text = normalise_newlines("" if value is None else str(value))
+    # Browsers send CRLF; space at the end of a text is never meant, nor at the start of a one-line field.
+    text = normalise_newlines("" if value is None else str(value)).rstrip()
     return text if "\n" in text else text.strip()
 
 

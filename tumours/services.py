@@ -322,7 +322,9 @@ def _go_live(tumour: Tumour, draft: Draft) -> None:
     tumour.test_kits.set(content["fields"]["test_kits"])
     _replace_rows(tumour, Section, content["sections"], page_content.SECTION_FIELDS)
     _replace_rows(tumour, Source, content["sources"], page_content.SOURCE_FIELDS)
-    Revision.objects.filter(pk=draft.revision_id).update(went_live_at=at)
+    # The revision learns the ids of the rows its new sections and sources became, so that later versions
+    # are compared row by row with it.
+    Revision.objects.filter(pk=draft.revision_id).update(went_live_at=at, content=page_content.live_content(tumour))
     draft.delete()
     _record(tumour, EditorialEvent.Kind.WENT_LIVE, by=draft.approved_by, revision=draft.revision, at=at)
 
@@ -418,6 +420,7 @@ def _clear_approval(draft: Draft) -> None:
     Revision.objects.filter(pk=draft.revision_id).update(
         approved_at=None, approved_by=None, clinical_review=None, self_approved=False
     )
+    draft.revision.refresh_from_db()
 
 
 def _end_preview_links(tumour: Tumour, at: datetime.datetime) -> int:
