@@ -58,7 +58,9 @@ def test_an_untouched_save_records_nothing(live, editor):
     assert Draft.objects.count() == 0
     draft = services.save_draft(tumour=live, by=editor, fields={"summary": "Changed."})
     revisions = Revision.objects.count()
-    again = services.save_draft(tumour=live, by=editor, fields={"summary": "Changed.\r\n"}, sections=content["sections"])
+    again = services.save_draft(
+        tumour=live, by=editor, fields={"summary": "Changed.\r\n"}, sections=content["sections"]
+    )
     assert again.revision_id == draft.revision_id
     assert Revision.objects.count() == revisions
 
@@ -71,7 +73,8 @@ def test_browser_line_endings_are_not_a_change(live, editor):
 
 def test_a_new_page_is_created_as_a_draft_that_the_public_cannot_see(editor, client):
     tumour = Tumour()
-    draft = services.save_draft(tumour=tumour, by=editor, fields={"name": "Chordoma", "slug": "chordoma", "summary": "x"})
+    fields = {"name": "Chordoma", "slug": "chordoma", "summary": "x"}
+    draft = services.save_draft(tumour=tumour, by=editor, fields=fields)
     assert tumour.pk and tumour.status == Tumour.Status.DRAFT
     assert draft.page == tumour
     assert client.get("/tumours/chordoma/").status_code == 404
@@ -338,7 +341,8 @@ def test_a_preview_link_shows_the_draft_to_anyone_until_revoked(live, editor, re
     assert client.get(path).status_code == 404
 
 
-def test_a_preview_link_expires_ends_with_approval_and_cannot_be_forged(live, editor, reviewer, second_reviewer, client):
+def test_a_preview_link_expires_ends_with_approval_and_cannot_be_forged(live, editor, reviewer, second_reviewer,
+                                                                         client):  # fmt: skip
     services.save_draft(tumour=live, by=editor, fields={"summary": "Proposed."})
     path = services.create_preview_link(tumour=live, by=reviewer, days=1)
     assert client.get(path[:-3] + "xx/").status_code == 404  # an altered token fails its signature
