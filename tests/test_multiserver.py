@@ -12,10 +12,11 @@ from django.apps import apps
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
-from oncosite.roles import CLINICAL_REVIEWERS, SALES_TEAM, apply_roles
+from oncosite.roles import CLINICAL_EDITORS, CLINICAL_REVIEWERS, SALES_TEAM, apply_roles
 from orders.models import TestRequest
 from tests.factories import SectionFactory, SourceFactory, TestKitFactory, TumourFactory, UserFactory
 from tests.servers import Browser, Gunicorn, TcpProxy, manage, production_env, redis_url_for_tests
+from tumours.editorial import ReviewerProfile
 
 pytestmark = [pytest.mark.multiserver, pytest.mark.django_db(transaction=True)]
 
@@ -85,15 +86,15 @@ def site():
         reviewed_by="Dr Helen Marsh, Consultant Medical Oncologist",
     )
     SectionFactory(tumour=tumour, heading="Treatment")
-    SourceFactory(tumour=tumour)  # with the review, what a live page must have to be saved as live
+    SourceFactory(tumour=tumour)  # with the review, what a live page must have to be approved
     # Hashed with production's hasher: the test settings' fast one is not enabled on the app servers.
     apply_roles(apps)  # the tables were emptied after the previous test, role groups included
     hasher = PBKDF2PasswordHasher()
-    # The page is live: changing it takes a clinical reviewer, whose group includes editing.
-    for username, group in (("sales", SALES_TEAM), ("editor", CLINICAL_REVIEWERS)):
+    for username, group in (("sales", SALES_TEAM), ("editor", CLINICAL_EDITORS), ("reviewer", CLINICAL_REVIEWERS)):
         user = UserFactory(username=username, groups=[group])
         user.password = hasher.encode(PASSWORD, hasher.salt())
         user.save(update_fields=["password"])
+    ReviewerProfile.objects.create(user=user, display_name="Dr Amir Patel", role="Consultant Pathologist")
     return tumour
 
 
@@ -127,7 +128,7 @@ def test_a_request_sent_through_one_server_is_seen_by_sales_through_the_other(se
     assert reference in sales.get("/admin/orders/testrequest/").text
 
 
-def test_a_page_edited_through_one_server_is_fresh_on_the_other_at_once(servers, site):
+def test_a_page_approved_through_one_server_is_fresh_on_the_other_at_once(servers, site):
     one, other = servers
     visitor = Browser(other.url)
     assert "The first summary." in visitor.get(site.get_absolute_url()).text  # warms any page cache
@@ -136,7 +137,14 @@ def test_a_page_edited_through_one_server_is_fresh_on_the_other_at_once(servers,
     assert editor.log_in("editor", PASSWORD).status == 302
     change_page = editor.get(f"/admin/tumours/tumour/{site.pk}/change/")
     assert change_page.status == 200
-    response = editor.submit(change_page, summary="A corrected summary.", _save="Save")
+    response = editor.submit(change_page, summary="A corrected summary.", _submit="Save and submit for review")
+    assert response.status == 302, re.findall(r'class="errorlist[^>]*>.*?</ul>', response.text)
+    assert "The first summary." in visitor.get(site.get_absolute_url()).text  # only a draft so far
+
+    reviewer = Browser(one.url)
+    assert reviewer.log_in("reviewer", PASSWORD).status == 302
+    review = reviewer.get(f"/admin/tumours/tumour/{site.pk}/review/")
+    response = reviewer.submit(review, index=-2, _approve="Approve")  # the approval form, "now"
     assert response.status == 302, re.findall(r'class="errorlist[^>]*>.*?</ul>', response.text)
 
     page = visitor.get(site.get_absolute_url()).text
