@@ -247,6 +247,8 @@ class TumourPagesMixin:
     def preview_view(self, request, object_id=None):
         if not self.has_change_permission(request):
             raise PermissionDenied
+        if object_id is None and request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:tumours_tumour_add"))
         tumour = self._get_tumour(request, object_id) if object_id else Tumour()
         draft = services.draft_of(tumour)
         content = draft.revision.content if draft else live_content(tumour)

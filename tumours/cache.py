@@ -61,10 +61,11 @@ def _may_store(request, response) -> bool:
 
 
 def _timeout(next_change: datetime.datetime | None) -> int:
-    # An approved change scheduled for later goes live without any save: expire at that moment.
+    """Seconds a page may be kept: an approved change scheduled for later goes live without any save, so no copy
+    may outlive that moment (whole seconds, rounded down; 0: do not store)."""
     timeout = settings.PAGE_CACHE_SECONDS
     if next_change is not None:
-        timeout = min(timeout, max(1, int((next_change - timezone.now()).total_seconds())))
+        timeout = min(timeout, max(0, int((next_change - timezone.now()).total_seconds())))
     return timeout
 
 
@@ -136,9 +137,10 @@ def cache_public_page(view):
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
-        if _may_store(request, response):
+        timeout = _timeout(next_change)
+        if timeout and _may_store(request, response):
             headers = {name: response[name] for name in REPLAYED_HEADERS if response.has_header(name)}
-            cache.set(key, (generation, response.status_code, headers, response.content), _timeout(next_change))
+            cache.set(key, (generation, response.status_code, headers, response.content), timeout)
         return response
 
     wrapped.public_page_cache = True

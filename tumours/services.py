@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 
 from . import content as page_content
 from . import emails
+from .cache import drop_public_pages
 from .editorial import Draft, EditorialEvent, PreviewLink, Revision
 from .models import PUBLISH_PERMISSION, REVIEW_INTERVAL_MONTHS, Section, Source, TestKit, Tumour, add_months
 
@@ -159,6 +160,8 @@ def approve(
         if draft.go_live_at <= now:
             _go_live(tumour, draft)
             return None
+        # Pages cached until now were given no end before this time: drop them, so that none outlives it.
+        transaction.on_commit(drop_public_pages, robust=True)
         transaction.on_commit(lambda: _schedule_go_live(draft))
     return draft
 

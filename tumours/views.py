@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.http import Http404, HttpResponse
@@ -16,6 +18,7 @@ from .search import search_tumours
 from .sitemaps import SITEMAPS, urlset_response
 
 DRAFT_BANNER = "Draft — not visible to the public"
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 PREVIEW_LINK_BANNER = "Draft preview, not published. This page may change before it goes live."
 
 
@@ -65,9 +68,12 @@ def page_context(page: PageContent) -> dict:
     return {"tumour": page.tumour, "sections": page.sections, "sources": page.sources, "kits": page.kits}
 
 
-def draft_page(tumour: Tumour, draft: Draft, content: dict | None = None) -> PageContent:
+def draft_page(tumour: Tumour, draft: Draft | None, content: dict | None = None) -> PageContent:
     """The page as it would be if `draft` (or unsaved `content`) were approved today as a clinical review."""
     page = build(content or draft.revision.content, onto=tumour)
+    if not SLUG.fullmatch(page.tumour.slug):
+        # An unsaved form's address may not be valid yet; its links still need one.
+        page.tumour.slug = tumour.slug or "new-page"
     today = timezone.localdate()
     page.tumour.last_reviewed_on = today
     page.tumour.next_review_due = add_months(today, REVIEW_INTERVAL_MONTHS)

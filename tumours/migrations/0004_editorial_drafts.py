@@ -29,7 +29,7 @@ EVENT_KINDS = {
 
 
 def _text(value):
-    text = "" if value is None else str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = ("" if value is None else str(value)).replace("\r\n", "\n").replace("\r", "\n").rstrip()
     return text if "\n" in text else text.strip()
 
 
