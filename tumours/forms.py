@@ -10,7 +10,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 
 from .content import SECTION_FIELDS, SOURCE_FIELDS
 from .models import REVIEW_INTERVAL_MONTHS, Section, Source, TestKit, Tumour
-from .services import PREVIEW_LINK_DAYS
+from .services import PREVIEW_LINK_DAYS, PREVIEW_LINK_MAX_DAYS
 
 MARKDOWN_HELP = "Markdown. The preview beside it shows exactly what visitors will see."
 
@@ -172,4 +172,6 @@ class UnpublishForm(forms.Form):
 
 
 class PreviewLinkForm(forms.Form):
-    days = forms.IntegerField(label="Link valid for (days)", min_value=1, max_value=30, initial=PREVIEW_LINK_DAYS)
+    days = forms.IntegerField(
+        label="Link valid for (days)", min_value=1, max_value=PREVIEW_LINK_MAX_DAYS, initial=PREVIEW_LINK_DAYS
+    )

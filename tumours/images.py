@@ -9,8 +9,11 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_PIXELS = 40_000_000  # a 5 MB file that decodes to more is a decompression bomb, not a figure
+MAX_UPLOAD_MB = 5
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+MAX_MEGAPIXELS = 40  # a file of the largest size that decodes to more is a decompression bomb, not a figure
+MAX_PIXELS = MAX_MEGAPIXELS * 1_000_000
+TOO_LARGE = f"This image is larger than {MAX_UPLOAD_MB} MB. Save it smaller and upload it again."
 ALLOWED_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
 REFUSED = "Upload a PNG, JPEG or WebP image. Other files, including SVG, are not accepted."
 
@@ -27,7 +30,7 @@ def _decode(data: bytes) -> Image.Image:
         if image.format not in ALLOWED_FORMATS:
             raise ImageRejected(REFUSED)
         if image.width * image.height > MAX_PIXELS:
-            raise ImageRejected("This image has too many pixels. Resize it to at most 40 megapixels.")
+            raise ImageRejected(f"This image has too many pixels. Resize it to at most {MAX_MEGAPIXELS} megapixels.")
         image.load()
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as error:
         raise ImageRejected(REFUSED) from error
@@ -47,10 +50,10 @@ def _clean_copy(image: Image.Image) -> Image.Image:
 def store_uploaded_image(*, upload: UploadedFile) -> str:
     """Save a safe copy of the upload and return its public URL. Raises ImageRejected with a message for editors."""
     if upload.size > MAX_UPLOAD_BYTES:
-        raise ImageRejected("This image is larger than 5 MB. Save it smaller and upload it again.")
+        raise ImageRejected(TOO_LARGE)
     data = upload.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ImageRejected("This image is larger than 5 MB. Save it smaller and upload it again.")
+        raise ImageRejected(TOO_LARGE)
     image = _decode(data)
     image_format = image.format
     output = io.BytesIO()

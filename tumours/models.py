@@ -120,8 +120,8 @@ class Tumour(models.Model):
     next_review_due = models.DateField(
         null=True,
         blank=True,
-        help_text="When the page must be checked again. Left empty or unchanged when a new review is recorded, "
-        "it is set to 12 months after the last review.",
+        help_text=f"When the page must be checked again: {REVIEW_INTERVAL_MONTHS} months after the last clinical "
+        "review, unless the approving reviewer chose another date.",
     )
     reviewed_by = models.CharField(
         max_length=250,

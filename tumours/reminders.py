@@ -30,7 +30,7 @@ def _line(tumour: Tumour, today: datetime.date) -> str:
 
 
 def send_review_reminders(*, today: datetime.date | None = None) -> tuple[int, int]:
-    """E-mail the reviewers the pages overdue or due within 30 days. Returns (pages, recipients)."""
+    """E-mail the reviewers the pages overdue or due within REVIEW_WARNING_DAYS. Returns (pages, recipients)."""
     today = today or timezone.localdate()
     pages = list(Tumour.objects.review_needed(today).distinct().by_review_date())
     recipients = reviewer_addresses()

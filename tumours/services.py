@@ -29,6 +29,7 @@ from .models import PUBLISH_PERMISSION, REVIEW_INTERVAL_MONTHS, Section, Source,
 CHANGE_PERMISSION = "tumours.change_tumour"
 ADD_PERMISSION = "tumours.add_tumour"
 PREVIEW_LINK_DAYS = 7
+PREVIEW_LINK_MAX_DAYS = 30
 PREVIEW_SIGNING_SALT = "tumours.preview-link"
 
 
@@ -229,8 +230,8 @@ def restore_version(*, tumour: Tumour, version_id: int, by: AbstractBaseUser) ->
 def create_preview_link(*, tumour: Tumour, by: AbstractBaseUser, days: int = PREVIEW_LINK_DAYS) -> str:
     """A site path showing the page's current draft to anyone holding it, until it expires or is revoked."""
     _require(by, PUBLISH_PERMISSION, "Only clinical reviewers may share a draft outside the company.")
-    if not 1 <= days <= 30:
-        raise ValidationError({"days": "A preview link lasts between 1 and 30 days."})
+    if not 1 <= days <= PREVIEW_LINK_MAX_DAYS:
+        raise ValidationError({"days": f"A preview link lasts between 1 and {PREVIEW_LINK_MAX_DAYS} days."})
     with transaction.atomic():
         tumour, draft = _lock(tumour)
         if draft is None:

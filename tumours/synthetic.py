@@ -1,4 +1,8 @@
-"""SYNTHETIC tumour pages for benchmarks only: made-up names and text, never part of the demo or the real site."""
+"""SYNTHETIC tumour pages for benchmarks only: made-up names and text, never part of the demo or the real site.
+
+They are written straight to the page rows, published without review, so they are refused on a database that
+holds any page but the demo page: that is a real site, where only an approval publishes.
+"""
 
 import itertools
 from datetime import timedelta
@@ -6,7 +10,10 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from .demo_content import LEIOMYOSARCOMA
 from .models import Section, TestKit, Tumour
+
+DEMO_SLUG = LEIOMYOSARCOMA["slug"]
 
 SLUG_PREFIX = "synthetic-"
 SECTION_HEADINGS = ["Overview", "Location", "Symptoms", "Diagnosis", "Staging", "Treatment", "Prognosis", "Research"]
@@ -25,9 +32,16 @@ def synthetic_name(number: int) -> str:
     return f"Synthetic {word} {tissue} {number:05d}"
 
 
+class RealSiteError(Exception):
+    pass
+
+
 @transaction.atomic
 def generate_synthetic_tumours(*, count: int, batch_size: int = 1000) -> int:
     """Create `count` published synthetic tumours with 8 sections each (continuing any already there)."""
+    real = Tumour.objects.exclude(slug__startswith=SLUG_PREFIX).exclude(slug=DEMO_SLUG)
+    if real.exists():
+        raise RealSiteError("This database holds real tumour pages: synthetic pages go only into benchmark databases.")
     start = Tumour.objects.filter(slug__startswith=SLUG_PREFIX).count()
     published_at = timezone.now() - timedelta(days=1)
     kit = TestKit.objects.first()

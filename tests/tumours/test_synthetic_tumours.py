@@ -29,3 +29,9 @@ def test_delete_removes_only_synthetic_tumours(demo_tumour):
 def test_a_count_is_required():
     with pytest.raises(CommandError):
         call_command("generate_synthetic_tumours")
+
+
+def test_refused_on_a_database_with_real_pages(demo_tumour, live):
+    with pytest.raises(CommandError, match="real tumour pages"):
+        call_command("generate_synthetic_tumours", "3")
+    assert not Tumour.objects.filter(slug__startswith="synthetic-").exists()

@@ -202,6 +202,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterField(
             model_name='tumour',
+            name='next_review_due',
+            field=models.DateField(blank=True, help_text='When the page must be checked again: 12 months after the last clinical review, unless the approving reviewer chose another date.', null=True),
+        ),
+        migrations.AlterField(
+            model_name='tumour',
             name='published_at',
             field=models.DateTimeField(blank=True, editable=False, help_text='When the live version of the page went live.', null=True),
         ),

@@ -1,12 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from tumours.synthetic import delete_synthetic_tumours, generate_synthetic_tumours
+from tumours.synthetic import RealSiteError, delete_synthetic_tumours, generate_synthetic_tumours
 
 
 class Command(BaseCommand):
     help = (
         "Benchmarks only: create N SYNTHETIC published tumours (slugs synthetic-NNNNN, 8 sections each). "
-        "Never run it on the real site; --delete removes them again."
+        "Refused on a database with real pages; --delete removes them again."
     )
 
     def add_arguments(self, parser):
@@ -20,5 +20,8 @@ class Command(BaseCommand):
             return
         if count <= 0:
             raise CommandError("Give the number of synthetic tumours to create, e.g. 10000.")
-        generate_synthetic_tumours(count=count)
+        try:
+            generate_synthetic_tumours(count=count)
+        except RealSiteError as error:
+            raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS(f"Created {count} synthetic tumours with 8 sections each."))

@@ -1,10 +1,14 @@
 from django.core.management.base import BaseCommand
 
+from tumours.models import REVIEW_WARNING_DAYS
 from tumours.reminders import send_review_reminders
 
 
 class Command(BaseCommand):
-    help = "E-mail the Clinical reviewers group the pages overdue or due for review within 30 days. Run daily."
+    help = (
+        "E-mail the Clinical reviewers group the pages overdue or due for review within "
+        f"{REVIEW_WARNING_DAYS} days. Run daily."
+    )
 
     def handle(self, *args, **options):
         pages, recipients = send_review_reminders()
