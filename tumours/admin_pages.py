@@ -43,6 +43,13 @@ class EditForms:
         self.sources = SourceFormSet(data, initial=row_initial(content["sources"]), prefix="sources")
         self.row_errors: list[str] = []
 
+    def read_only(self) -> "EditForms":
+        """Shown, not changeable: the fields are disabled (and a post of them would be refused anyway)."""
+        for form in [self.page, *self.sections.forms, *self.sources.forms]:
+            for field in form.fields.values():
+                field.disabled = True
+        return self
+
     def is_valid(self) -> bool:
         return all([self.page.is_valid(), self.sections.is_valid(), self.sources.is_valid()])
 
@@ -97,6 +104,8 @@ class TumourPagesMixin:
                     return response
         else:
             forms = EditForms(tumour, content, token=token)
+            if not may_edit:
+                forms.read_only()
         return self._render_edit(request, tumour, draft, forms, may_edit=may_edit)
 
     def _save(self, request, tumour: Tumour, forms: EditForms, content: dict):

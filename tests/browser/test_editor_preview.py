@@ -4,16 +4,21 @@ import pytest
 
 from oncosite.roles import CLINICAL_EDITORS
 from tests.browser.conftest import log_in
-from tests.factories import SectionFactory, SourceFactory, TumourFactory
+from tumours import services
+from tumours.models import Tumour
 
 pytestmark = pytest.mark.browser
 
 
 def test_editor_previews_unsaved_section_text_in_a_new_tab(visit, staff_user):
-    staff_user("editor", CLINICAL_EDITORS)
-    tumour = TumourFactory(name="Angiosarcoma", slug="angiosarcoma", status="draft", published_at=None)
-    SectionFactory(tumour=tumour, heading="Treatment", body="Surgery first.")
-    SourceFactory(tumour=tumour)
+    editor = staff_user("editor", CLINICAL_EDITORS)
+    tumour = Tumour()
+    services.save_draft(
+        tumour=tumour,
+        by=editor,
+        fields={"name": "Angiosarcoma", "slug": "angiosarcoma", "summary": "A rare cancer."},
+        sections=[{"heading": "Treatment", "body": "Surgery first."}],
+    )
 
     page = visit().page
     log_in(page, "editor")
@@ -30,4 +35,4 @@ def test_editor_previews_unsaved_section_text_in_a_new_tab(visit, staff_user):
     assert page.inner_text(".draft-banner").startswith("Draft — not visible to the public")
     page.context.clear_cookies()
     assert page.goto("/tumours/angiosarcoma/").status == 404
-    assert tumour.sections.get().body == "Surgery first."
+    assert services.draft_of(tumour).revision.content["sections"][0]["body"] == "Surgery first."

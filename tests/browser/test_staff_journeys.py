@@ -1,37 +1,33 @@
 import pytest
 from playwright.sync_api import expect
 
-from oncosite.roles import CLINICAL_REVIEWERS, SALES_TEAM
+from oncosite.roles import CLINICAL_EDITORS, SALES_TEAM
 from orders.models import TestRequest
 from tests.browser.conftest import log_in, send_request
 from tests.factories import TestRequestFactory
-from tumours.models import Section
 
 pytestmark = pytest.mark.browser
 
 
-def test_reviewer_changes_a_section_and_the_public_page_shows_it_at_once(site, visit, staff_user):
-    # The page is live, so changing it takes a clinical reviewer (editors without sign-off see it read-only).
-    staff_user("editor", CLINICAL_REVIEWERS)
+def test_an_editors_live_preview_renders_as_they_type_and_a_save_waits_as_a_draft(site, visit, staff_user):
+    staff_user("editor", CLINICAL_EDITORS)
     reader = visit().page
     reader.goto("/tumours/leiomyosarcoma/")
-    expect(reader.get_by_text("Surgery, with as wide a margin")).to_be_visible()
     reader.reload()  # now served from the page cache
 
     editor = visit().page
     log_in(editor, "editor")
     editor.goto(f"/admin/tumours/tumour/{site.pk}/change/")
-    treatment = Section.objects.get(tumour=site, heading="Treatment")
-    row = editor.locator(".inline-related").filter(has=editor.locator(f"input[value='{treatment.pk}']"))
+    row = editor.locator(".editor-row").filter(has=editor.locator("input[value='Treatment']"))
     body = row.locator("textarea.markdownx-editor")
     body.fill("Surgery is the **mainstay** of treatment for localised LMS.")
     expect(row.locator(".markdownx-preview strong")).to_have_text("mainstay")
-    editor.get_by_role("button", name="Save", exact=True).click()
-    expect(editor.locator(".messagelist")).to_contain_text("was changed successfully")
+    editor.get_by_role("button", name="Save draft").click()
+    expect(editor.locator(".messagelist")).to_contain_text("Saved as a draft. The live page is unchanged")
 
     reader.reload()
-    expect(reader.locator(f"#section-{treatment.pk} + p strong")).to_have_text("mainstay")
-    expect(reader.get_by_text("Surgery, with as wide a margin")).to_have_count(0)
+    expect(reader.get_by_text("Surgery, with as wide a margin")).to_be_visible()
+    expect(reader.locator("article strong", has_text="mainstay")).to_have_count(0)
 
 
 def test_sales_filters_new_requests_opens_one_and_sets_its_status(site, visit, staff_user):

@@ -14,6 +14,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import OuterRef, Subquery
 
 PAGE_FIELDS = ("name", "slug", "also_known_as", "summary")
 SECTION_FIELDS = ("heading", "body")
@@ -105,6 +106,10 @@ def _chunks(iterable, size):
         yield chunk
 
 
+def _is_live(tumour, now):
+    return tumour.status == "published" and tumour.published_at is not None and tumour.published_at <= now
+
+
 def _migrate_pages(pages, page_type, history, changes, now, Revision, Draft, EditorialEvent, Tumour):
     page = {"content_type": page_type}
     revisions, current = [], {}
@@ -119,49 +124,46 @@ def _migrate_pages(pages, page_type, history, changes, now, Revision, Draft, Edi
         for created, user_id, comment, old_content in old:
             revisions.append(Revision(**page, object_id=tumour.pk, content=old_content, created_at=created,
                                       created_by_id=user_id, comment=comment[:300]))
-        if old and old[-1][3] == content:
-            current[tumour.pk] = revisions[-1]
-        else:
+        if not (old and old[-1][3] == content):
             revisions.append(Revision(**page, object_id=tumour.pk, content=content, created_at=tumour.updated_at,
                                       comment="The page as it was when drafts and approval were introduced."))
-            current[tumour.pk] = revisions[-1]
+        current[tumour.pk] = revisions[-1]
+        if _is_live(tumour, now):
+            revisions[-1].went_live_at = revisions[-1].approved_at = tumour.published_at
     Revision.objects.bulk_create(revisions)
-    drafts, events, updated = [], [], []
+    drafts, events = [], []
     for tumour in pages:
         revision = current[tumour.pk]
         moves = changes.get(tumour.pk, [])
         last_by = {move.to_status: move for move in moves}
-        if tumour.status == "published" and tumour.published_at and tumour.published_at <= now:
-            revision.went_live_at = tumour.published_at
-            revision.approved_at = tumour.published_at
-            tumour.live_revision = revision
-        elif tumour.status == "published":
+        if tumour.status == "published" and not _is_live(tumour, now):
             # Published for a future time: an approved draft scheduled for it; the review record stays on the row.
             approval = last_by.get("published")
             drafts.append(Draft(**page, object_id=tumour.pk, revision=revision, state="scheduled",
                                 go_live_at=tumour.published_at, approved_at=approval.changed_at if approval else now,
                                 approved_by_id=approval.changed_by_id if approval else None, clinical_review=False,
                                 updated_by_id=revision.created_by_id))
-            tumour.status, tumour.published_at, tumour.first_published_at = "draft", None, None
-        else:
+        elif tumour.status != "published":
             submitted = last_by.get("in_review") if tumour.status == "in_review" else None
             drafts.append(Draft(**page, object_id=tumour.pk, revision=revision,
-                                state="in_review" if submitted or tumour.status == "in_review" else "editing",
+                                state="in_review" if tumour.status == "in_review" else "editing",
                                 submitted_at=submitted.changed_at if submitted else None,
                                 submitted_by_id=submitted.changed_by_id if submitted else None,
                                 updated_by_id=revision.created_by_id, updated_at=tumour.updated_at))
-            tumour.status = "draft"
-        updated.append(tumour)
         for move in moves:
             kind, comment = EVENT_KINDS.get((move.from_status, move.to_status), ("created", ""))
             events.append(EditorialEvent(**page, object_id=tumour.pk, kind=kind, comment=comment,
                                          at=move.changed_at, by_id=move.changed_by_id))
-    Revision.objects.bulk_update([r for r in current.values() if r.went_live_at], ["went_live_at", "approved_at"])
     Draft.objects.bulk_create(drafts)
     EditorialEvent.objects.bulk_create(events)
-    # The rows' content and updated_at stay exactly as they were: only the workflow columns change.
-    Tumour.objects.bulk_update(updated, ["status", "published_at", "first_published_at", "live_revision"])
-
+    # Only the workflow columns change, a few statements per chunk (bulk_update's CASE per row took most of the
+    # time at 10,000 pages); the rows' content and updated_at stay exactly as they were.
+    live = [t.pk for t in pages if _is_live(t, now)]
+    went_live = Revision.objects.filter(content_type=page_type, object_id=OuterRef("pk"), went_live_at__isnull=False)
+    Tumour.objects.filter(pk__in=live).update(live_revision=Subquery(went_live.order_by("-pk").values("pk")[:1]))
+    later = [t.pk for t in pages if t.status == "published" and not _is_live(t, now)]
+    Tumour.objects.filter(pk__in=later).update(status="draft", published_at=None, first_published_at=None)
+    Tumour.objects.filter(pk__in=[t.pk for t in pages], status="in_review").update(status="draft")
 
 
 class Migration(migrations.Migration):
