@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from .messages import reply_to_for
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -41,10 +42,14 @@ def build_message(notification: Notification) -> EmailMessage | None:
         return EmailMessage(subject, body, to=settings.SALES_NOTIFICATION_EMAILS)
     if test_request.erased_at or not test_request.email:
         return None
+    reply_to = reply_to_for(test_request)
+    if notification.kind in (Notification.Kind.STATUS, Notification.Kind.MESSAGE):
+        # Written when queued: what the salesperson previewed is what goes out.
+        return EmailMessage(notification.subject, notification.body, to=[test_request.email], reply_to=reply_to)
     context["status_url"] = test_request.status_url()
     subject = f"Your Oncofocus test request {test_request.reference}"
     body = render_to_string("orders/email/requester_confirmation.txt", context)
-    return EmailMessage(subject, body, to=[test_request.email])
+    return EmailMessage(subject, body, to=[test_request.email], reply_to=reply_to)
 
 
 def error_summary(exc: Exception) -> str:
@@ -62,7 +67,7 @@ def attempt(notification_id: int) -> Notification | None:
         # for that tumour wait on, and deadlock with, each other's foreign-key checks.
         notification = (
             Notification.objects.select_for_update(of=("self",))
-            .select_related("test_request__tumour")
+            .select_related("test_request__tumour", "test_request__owner")
             .filter(pk=notification_id)
             .first()
         )

@@ -148,6 +148,14 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 ORDER_FORM_MIN_SECONDS = env.int("ORDER_FORM_MIN_SECONDS", default=3)
 ORDER_RETENTION_DAYS = env.int("ORDER_RETENTION_DAYS", default=730)
 SALES_NOTIFICATION_EMAILS = env.list("SALES_NOTIFICATION_EMAILS", default=[])
+# The sales team's working week: waiting times, the first-contact deadline and "overdue" count only these hours
+# (orders/working_hours.py). The deadline is SALES_FIRST_CONTACT_SLA working hours after a request arrives.
+SALES_WORKING_DAYS = env.list("SALES_WORKING_DAYS", default=["mon", "tue", "wed", "thu", "fri"])
+SALES_WORKING_HOURS = env("SALES_WORKING_HOURS", default="09:00-17:30")
+SALES_TIME_ZONE = env("SALES_TIME_ZONE", default="Europe/London")
+SALES_FIRST_CONTACT_SLA = env.float("SALES_FIRST_CONTACT_SLA", default=8.5)  # one working day
+# Replies to e-mails sent to requesters go to the request's owner, or here when it has none.
+SALES_REPLY_TO = env("SALES_REPLY_TO", default="Oncosite sales team <sales@oncosite.example>")
 # Notifications run as tasks (django-tasks): immediately in the web process here; production.py uses the
 # database queue and its worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
