@@ -60,7 +60,7 @@ class TestRequestAdmin(admin.ModelAdmin):
     show_full_result_count = False
     fieldsets = [
         ("Requester", {"fields": ["full_name", "email_link", "phone_link", "country", "requester_type", "message"]}),
-        ("Pipeline", {"fields": ["status", "close_reason", "status_note", "owner", "waiting_text"]}),
+        ("Pipeline", {"fields": ["status", "reason", "status_note", "owner", "waiting_text", "seen"]}),
         ("Next action", {"fields": ["next_action_on", "next_action_note", "new_note"]}),
         ("Request", {"fields": ["reference", "created_at", "tumour", "test_kit", "duplicate_of"]}),
         ("Consent", {"fields": ["consent_version", "consented_at"]}),
@@ -147,10 +147,10 @@ class TestRequestAdmin(admin.ModelAdmin):
         apply_edit(
             test_request=obj,
             by=request.user,
-            seen=form.seen_values(),
+            seen=form.seen,
             changes=form.changes,
             status_note=form.cleaned_data.get("status_note", ""),
-            reason=form.cleaned_data.get("close_reason", ""),
+            reason=form.cleaned_data.get("reason", ""),
         )
         note = form.cleaned_data.get("status_note", "").strip()
         if note and "status" not in form.changes:  # a note without a status change is still kept
@@ -182,7 +182,7 @@ class TestRequestAdmin(admin.ModelAdmin):
             "attempts": obj.contact_attempts.count(),
             "duplicates": TestRequest.objects.possible_duplicates_of(obj).order_by("-created_at")[:20],
             "notifications": obj.notifications.all(),
-            "attempt_form": attempt_form or ContactAttemptForm(),
+            "attempt_form": attempt_form or ContactAttemptForm(prefix="attempt"),
             "templates": EmailTemplate.objects.filter(active=True),
             "can_write": self.has_change_permission(request, obj) and bool(obj.email) and not obj.erased_at,
         }
@@ -269,7 +269,7 @@ class TestRequestAdmin(admin.ModelAdmin):
         test_request = self._changeable(request, pk)
         if request.method != "POST":
             return redirect("admin:orders_testrequest_change", pk)
-        form = ContactAttemptForm(request.POST)
+        form = ContactAttemptForm(request.POST, prefix="attempt")
         if form.is_valid():
             log_contact_attempt(test_request=test_request, by=request.user, **form.cleaned_data)
             self.message_user(request, "Contact attempt logged.", messages.SUCCESS)

@@ -21,7 +21,7 @@ STATUS_LABELS = dict(TestRequest.Status.choices)
 
 
 class TestRequestAdminForm(forms.ModelForm):
-    close_reason = forms.ChoiceField(
+    reason = forms.ChoiceField(
         label="Reason for closing",
         required=False,
         choices=[("", "—")] + TestRequest.CloseReason.choices,
@@ -58,8 +58,9 @@ class TestRequestAdminForm(forms.ModelForm):
             self.fields["status"].widget.choices = [(value, STATUS_LABELS[value]) for value in offered]
             self.initial["seen"] = signing.dumps(tracked_values(self.instance), salt=SEEN_SALT)
         self.changes: dict = {}
+        self.seen: dict = {}
 
-    def seen_values(self) -> dict:
+    def _seen_values(self) -> dict:
         try:
             return signing.loads(self.cleaned_data.get("seen") or "", salt=SEEN_SALT)
         except signing.BadSignature:
@@ -70,7 +71,8 @@ class TestRequestAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if self.errors or not self.instance.pk:
             return cleaned
-        seen = self.seen_values()
+        # Read before _post_clean() copies the posted values onto the instance.
+        self.seen = seen = self._seen_values()
         owner, next_on = cleaned.get("owner"), cleaned.get("next_action_on")
         posted = {
             "status": cleaned.get("status"),
@@ -92,10 +94,10 @@ class TestRequestAdminForm(forms.ModelForm):
                     current=current,
                     to_status=cleaned["status"],
                     note=cleaned.get("status_note", ""),
-                    reason=cleaned.get("close_reason", ""),
+                    reason=cleaned.get("reason", ""),
                 )
             except ValidationError as error:
-                field = {"reason_required": "close_reason", "reopen_note_required": "status_note"}.get(error.code)
+                field = {"reason_required": "reason", "reopen_note_required": "status_note"}.get(error.code)
                 self.add_error(field or "status", error)
         return cleaned
 

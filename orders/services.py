@@ -3,7 +3,9 @@
 import logging
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -11,7 +13,9 @@ from django.utils import timezone
 
 from tumours.models import TestKit, Tumour
 
+from .client_ip import count_and_check
 from .consent import CONSENT_VERSION
+from .form_tokens import read_form_token
 from .messages import STATUS_UPDATES, status_update
 from .models import (
     NEXT_ACTION_NOTE_LENGTH,
@@ -34,6 +38,39 @@ logger = logging.getLogger(__name__)
 REFERENCE_ATTEMPTS = 5
 ERASED_TEXT = "[erased]"
 CLOSED_ELSEWHERE = (TestRequest.Status.LOST, TestRequest.Status.SPAM)
+
+
+class Outcome(StrEnum):
+    STORED = "stored"
+    DUPLICATE_SUBMISSION = "duplicate submission"  # the same form posted again: the first post's request
+    DECOY = "decoy"  # the honeypot was filled: a bot, shown a confirmation, nothing stored
+    RATE_LIMITED = "rate-limited"
+    RETRY = "retry"  # the form's token was too fresh, too old or forged: nothing stored, try again
+
+
+@dataclass(frozen=True)
+class Submission:
+    outcome: Outcome
+    test_request: TestRequest | None = None
+    decoy_reference: str = ""
+
+
+def submit_request(*, tumour: Tumour, test_kit: TestKit, data: dict, client_ip: str | None) -> Submission:
+    """What becomes of a valid request form (data: its cleaned_data, with the honeypot and the signed one-time
+    token), checked in this order: honeypot, token, a second post of the same form, the rate limit per client
+    address; then it is stored."""
+    if data.get("website"):
+        return Submission(Outcome.DECOY, decoy_reference=new_reference())
+    token = read_form_token(data.get("form_token", ""))
+    if token is None:
+        return Submission(Outcome.RETRY)
+    already = TestRequest.objects.filter(submission_token_hash=sha256_hex(token.nonce)).first()
+    if already is not None:
+        return Submission(Outcome.DUPLICATE_SUBMISSION, already)
+    if count_and_check(client_ip):
+        return Submission(Outcome.RATE_LIMITED)
+    stored = create_test_request(tumour=tumour, test_kit=test_kit, data=data, submission_token=token.nonce)
+    return Submission(Outcome.STORED if stored.just_created else Outcome.DUPLICATE_SUBMISSION, stored)
 
 
 def create_test_request(*, tumour: Tumour, test_kit: TestKit, data: dict, submission_token: str = "") -> TestRequest:
