@@ -207,12 +207,18 @@ class TestRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description="Assign to the owner chosen", permissions=["change"])
     def assign_to(self, request, queryset):
-        form = self.action_form(request.POST)
+        form = self._action_form(request)
         owner = form.cleaned_data.get("assign_to") if form.is_valid() else None
         if owner is None:
             self.message_user(request, "Choose the owner in the “Owner” list next to the action.", messages.ERROR)
             return
         self._assign(request, queryset, owner)
+
+    def _action_form(self, request):
+        # The actions bar as the admin reads it (response_action), for the owner or status chosen beside it.
+        form = self.action_form(request.POST, auto_id=None)
+        form.fields["action"].choices = self.get_action_choices(request)
+        return form
 
     def _assign(self, request, queryset, owner):
         for test_request in queryset:
@@ -223,7 +229,7 @@ class TestRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description="Change the status to the one chosen", permissions=["change"])
     def change_status_of(self, request, queryset):
-        form = self.action_form(request.POST)
+        form = self._action_form(request)
         to_status = form.cleaned_data.get("to_status") if form.is_valid() else ""
         if not to_status:
             self.message_user(request, "Choose the status in the “Status” list next to the action.", messages.ERROR)
@@ -282,7 +288,9 @@ class TestRequestAdmin(admin.ModelAdmin):
         test_request = self._changeable(request, pk)
         if request.method == "POST" and "send" in request.POST:
             form = MessageForm(request.POST)
-            if form.is_valid():
+            valid = form.is_valid()
+            template = form.cleaned_data.get("template")
+            if valid:
                 try:
                     send_message(test_request=test_request, by=request.user, **form.cleaned_data)
                 except ValidationError as error:
@@ -300,6 +308,7 @@ class TestRequestAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "original": test_request,
             "form": form,
+            "template": template,
             "reply_to": ", ".join(reply_to_for(test_request)),
         }
         return TemplateResponse(request, "admin/orders/testrequest/email.html", context)

@@ -39,3 +39,18 @@ def request_form(client: Client, test_request) -> dict:
     response = client.get(change_url(test_request))
     assert response.status_code == 200
     return read_form(response.content.decode(), form_id="testrequest_form")
+
+
+def received(test_request, ago):
+    """Make the request have arrived `ago` before now, with the first-contact deadline that time gives it."""
+    from django.utils import timezone
+
+    from orders.models import TestRequest
+    from orders.working_hours import first_contact_due
+
+    created = timezone.now() - ago
+    TestRequest.objects.filter(pk=test_request.pk).update(
+        created_at=created, first_contact_due_at=first_contact_due(created)
+    )
+    test_request.refresh_from_db()
+    return test_request
