@@ -61,7 +61,7 @@ class TestRequestAdmin(admin.ModelAdmin):
     fieldsets = [
         ("Requester", {"fields": ["full_name", "email_link", "phone_link", "country", "requester_type", "message"]}),
         ("Pipeline", {"fields": ["status", "reason", "status_note", "owner", "waiting_text", "seen"]}),
-        ("Next action", {"fields": ["next_action_on", "next_action_note", "new_note"]}),
+        ("Follow-up and notes", {"fields": ["next_action_on", "next_action_note", "new_note"]}),
         ("Request", {"fields": ["reference", "created_at", "tumour", "test_kit", "duplicate_of"]}),
         ("Consent", {"fields": ["consent_version", "consented_at"]}),
     ]
@@ -99,7 +99,8 @@ class TestRequestAdmin(admin.ModelAdmin):
     @admin.display(description="Waiting for a first contact")
     def waiting_text(self, obj):
         if obj.first_contacted_at:
-            return f"First contacted after {humanise(waited(obj.created_at, obj.first_contacted_at))} of working time."
+            took = humanise(waited(obj.created_at, obj.first_contacted_at))
+            return f"First contacted {took} (working time) after it arrived."
         if obj.is_closed:
             return "Closed without a contact."
         due = timezone.localtime(obj.first_contact_due_at).strftime("%-d %b %Y %H:%M")

@@ -55,7 +55,7 @@ class OwnerFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         members = [(str(user.pk), display_name(user)) for user in sales_team()]
-        return [("me", "Assigned to me"), ("none", "Unassigned"), *members]
+        return [("me", "Assigned to me"), ("none", "Nobody"), *members]
 
     def queryset(self, request, queryset):
         value = self.value()

@@ -14,10 +14,15 @@ from .services import (
     stale_conflicts,
     tracked_values,
 )
-from .team import sales_team
+from .team import display_name, sales_team
 
 SEEN_SALT = "orders.admin.seen"
 STATUS_LABELS = dict(TestRequest.Status.choices)
+
+
+class SalesMemberField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return display_name(obj)
 
 
 class TestRequestAdminForm(forms.ModelForm):
@@ -48,6 +53,7 @@ class TestRequestAdminForm(forms.ModelForm):
         model = TestRequest
         fields = ["status", "owner", "next_action_on", "next_action_note"]
         widgets = {"next_action_on": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"owner": SalesMemberField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,7 +111,7 @@ class TestRequestAdminForm(forms.ModelForm):
 class SalesActionForm(helpers.ActionForm):
     """The actions bar: what to do to the ticked requests, and the owner or status some actions need."""
 
-    assign_to = forms.ModelChoiceField(queryset=sales_team(), required=False, label="Owner", empty_label="(owner)")
+    assign_to = SalesMemberField(queryset=sales_team(), required=False, label="Owner", empty_label="(owner)")
     to_status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "(status)"), *TestRequest.Status.choices]
     )

@@ -20,7 +20,7 @@ from .working_hours import humanise, waited, working_week
 DEFAULT_DAYS = 30
 CHART_HEIGHT = 160
 BAR_STEP = 60
-FUNNEL_WIDTH = 400
+FUNNEL_WIDTH = 360
 FUNNEL_ROW = 36
 
 

@@ -52,3 +52,13 @@ def dead_mail_server(settings):
     settings.EMAIL_PORT = port
     settings.EMAIL_TIMEOUT = 2
     return settings
+
+
+@pytest.fixture
+def email_templates(db):
+    # The migration adds them, but a transactional test run earlier empties every table.
+    from orders.default_templates import add_default_templates
+    from orders.models import EmailTemplate
+
+    add_default_templates(EmailTemplate)
+    return EmailTemplate.objects.all()

@@ -17,8 +17,13 @@ def email_url(test_request):
     return reverse("admin:orders_testrequest_email", args=[test_request.pk])
 
 
+@pytest.fixture(autouse=True)
+def templates(email_templates):
+    return email_templates
+
+
 def consent_template():
-    return EmailTemplate.objects.get(name="Consent form")  # one of the four the migration adds
+    return EmailTemplate.objects.get(name="Consent form")
 
 
 def test_log_a_call_attempt_counts_and_shows_in_the_timeline(sales_client, sales, test_request):
