@@ -159,6 +159,13 @@ class TestRequestAdmin(admin.ModelAdmin):
         if form.cleaned_data.get("new_note", "").strip():
             add_note(test_request=obj, author=request.user, text=form.cleaned_data["new_note"].strip())
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The admin's history names what this save changed (form.changes), not every field that differs from
+        # the stored row, which after a colleague's save would include theirs.
+        return (
+            [{"changed": {"fields": [str(form.fields[name].label) for name in form.changes]}}] if form.changes else []
+        )
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)

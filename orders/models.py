@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
 
-from oncosite.roles import SALES_TEAM
 from tumours.models import TestKit, Tumour
+
+from .team import in_sales_team
 
 # Names and addresses are single lines of printable text; a control character is never meant.
 no_control_characters = RegexValidator(
@@ -134,7 +135,7 @@ class TestRequest(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        limit_choices_to={"groups__name": SALES_TEAM, "is_active": True},
+        limit_choices_to=in_sales_team,
         help_text="The sales-team member working this request.",
     )
     duplicate_of = models.ForeignKey(
@@ -193,17 +194,6 @@ class TestRequest(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "test request"
-        indexes = [
-            # The sales list's order (TestRequestAdmin.ordering, plus the admin's "-pk" tie-break): a page of it
-            # is read from the index instead of sorting every row.
-            models.Index(
-                models.F("first_contacted_at").asc(nulls_first=True),
-                models.F("next_action_on").asc(nulls_last=True),
-                models.F("created_at").asc(),
-                models.F("id").desc(),
-                name="orders_tr_sales_list_order",
-            ),
-        ]
 
     def __str__(self):
         # A reference only: the string form shows up in admin messages and logs.
