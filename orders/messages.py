@@ -7,6 +7,8 @@ from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import VariableNode
 from django.template.loader import render_to_string
 
+from oncosite.pages import contact_details
+
 from .models import TestRequest
 from .team import display_name
 
@@ -66,7 +68,7 @@ def render_template(template, test_request: TestRequest) -> tuple[str, str]:
 
 def status_update(test_request: TestRequest) -> tuple[str, str]:
     subject = f"Your {test_request.test_kit.name} test request {test_request.reference}: an update"
-    context = {"test_request": test_request, **context_for(test_request)}
+    context = {"test_request": test_request, "contact": contact_details(), **context_for(test_request)}
     body = render_to_string("orders/email/status_update.txt", context)
     return subject, body
 

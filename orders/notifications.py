@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from oncosite.pages import contact_details
+
 from .messages import reply_to_for
 from .models import Notification
 
@@ -31,7 +33,7 @@ def backoff(attempts: int) -> timedelta:
 
 def build_message(notification: Notification) -> EmailMessage | None:
     test_request = notification.test_request
-    context = {"test_request": test_request, "site_url": settings.SITE_URL.rstrip("/")}
+    context = {"test_request": test_request, "site_url": settings.SITE_URL.rstrip("/"), "contact": contact_details()}
     if notification.kind == Notification.Kind.SALES:
         if not settings.SALES_NOTIFICATION_EMAILS:
             raise NotConfigured("SALES_NOTIFICATION_EMAILS is empty")

@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from oncosite.client_ip import client_ip
+from oncosite.pages import contact_details
 from tumours.models import Tumour
 
 from .form_tokens import issue_form_token
@@ -72,9 +73,10 @@ def request_status(request, token):
         if 20 <= len(token) <= 128
         else None
     )
+    context = {"link_days": STATUS_LINK_DAYS, "contact": contact_details()}
     if test_request is None:
-        return render(request, "orders/status_not_found.html", status=404)
-    response = render(request, "orders/status.html", {"test_request": test_request})
+        return render(request, "orders/status_not_found.html", context, status=404)
+    response = render(request, "orders/status.html", {**context, "test_request": test_request})
     # The token is in this page's address: keep it out of other sites' logs and search engines.
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex"
