@@ -4,7 +4,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,13 +16,24 @@ from .admin_filters import DuplicateFilter, OwnerFilter, ReachedFilter, ViewFilt
 from .admin_forms import ContactAttemptForm, MessageForm, SalesActionForm, TestRequestAdminForm
 from .export import filter_names, stream_csv
 from .messages import render_template, reply_to_for
-from .models import AccessLog, EmailTemplate, Notification, TestRequest
+from .models import AccessLog, EmailTemplate, Notification, TestRequest, WebhookAttempt, WebhookDelivery
 from .pagination import EstimatedCountPaginator
 from .permissions import can_see_personal_data
+from .personal_data import export_for
 from .phones import search_filter
-from .services import StaleEdit, add_note, apply_edit, assign, change_status, log_contact_attempt, send_message
+from .services import (
+    StaleEdit,
+    add_note,
+    apply_edit,
+    assign,
+    change_status,
+    log_contact_attempt,
+    record_subject_access,
+    send_message,
+)
 from .team import display_name, is_sales_member
 from .timeline import timeline_for
+from .webhooks import retry
 from .working_hours import humanise, waited
 
 
@@ -193,6 +204,8 @@ class TestRequestAdmin(admin.ModelAdmin):
             "attempt_form": attempt_form or ContactAttemptForm(prefix="attempt"),
             "templates": EmailTemplate.objects.filter(active=True),
             "can_write": self.has_change_permission(request, obj) and bool(obj.email) and not obj.erased_at,
+            "deliveries": obj.webhook_deliveries.prefetch_related("attempt_records"),
+            "can_export_person": request.user.is_superuser and bool(obj.email),
         }
 
     def changelist_view(self, request, extra_context=None):
@@ -270,6 +283,9 @@ class TestRequestAdmin(admin.ModelAdmin):
             path("overview/", view(self.overview_view), name="orders_testrequest_overview"),
             path("<int:pk>/attempt/", view(self.attempt_view), name="orders_testrequest_attempt"),
             path("<int:pk>/email/", view(self.email_view), name="orders_testrequest_email"),
+            path(
+                "<int:pk>/subject-access.json", view(self.subject_access_view), name="orders_testrequest_subject_access"
+            ),
         ]
         return extra + super().get_urls()
 
@@ -320,6 +336,20 @@ class TestRequestAdmin(admin.ModelAdmin):
             "reply_to": ", ".join(reply_to_for(test_request)),
         }
         return TemplateResponse(request, "admin/orders/testrequest/email.html", context)
+
+    def subject_access_view(self, request, pk):
+        """Superusers: everything held about this request's requester, as export_requester_data writes it."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        test_request = get_object_or_404(TestRequest, pk=pk)
+        if not test_request.email:
+            raise Http404("This request's personal data has been erased.")
+        data = export_for(test_request.email)
+        record_subject_access(data=data, user=request.user, username=request.user.get_username())
+        response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+        response["Content-Disposition"] = f'attachment; filename="subject-access-{test_request.reference}.json"'
+        response["Cache-Control"] = "no-store"
+        return response
 
     def export_csv(self, request):
         if not self.has_view_permission(request):
@@ -407,6 +437,36 @@ class NotificationAdmin(SuperuserRecordAdmin):
     search_fields = ["test_request__reference"]
     list_select_related = ["test_request"]
     readonly_fields = list_display
+
+
+class WebhookAttemptInline(admin.TabularInline):
+    model = WebhookAttempt
+    fields = readonly_fields = ["at", "status_code", "error", "duration_ms"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(SuperuserRecordAdmin):
+    """Every event sent to the CRM, its attempts, and those whose retries stopped (filter "Failed")."""
+
+    list_display = ["created_at", "test_request", "event", "url", "state", "attempts", "last_status_code", "last_error"]
+    list_filter = ["state", "event"]
+    search_fields = ["test_request__reference", "event_id"]
+    list_select_related = ["test_request"]
+    fields = readonly_fields = [
+        "test_request", "event", "event_id", "url", "state", "attempts", "last_status_code", "last_error",
+        "next_attempt_at", "delivered_at", "created_at",
+    ]  # fmt: skip
+    inlines = [WebhookAttemptInline]
+    actions = ["retry_now"]
+
+    @admin.action(description="Retry now (failed deliveries)")
+    def retry_now(self, request, queryset):
+        self.message_user(request, f"{retry(queryset)} delivery(ies) queued again.", messages.SUCCESS)
 
 
 @admin.register(EmailTemplate)

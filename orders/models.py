@@ -385,16 +385,65 @@ class Notification(models.Model):
         return f"{self.get_kind_display()} for {self.test_request}"
 
 
+class WebhookDelivery(models.Model):
+    """One event for one CRM address: the exact body that is signed and posted, retried until it is accepted."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed: retries stopped"
+        CANCELLED = "cancelled", "Cancelled (requester's data erased)"
+
+    test_request = models.ForeignKey(TestRequest, on_delete=models.CASCADE, related_name="webhook_deliveries")
+    # The same for every attempt and every address: receivers use it to ignore a repeat.
+    event_id = models.UUIDField(db_index=True)
+    event = models.CharField(max_length=50)
+    url = models.URLField(max_length=500)
+    payload = models.TextField()
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "CRM delivery"
+        verbose_name_plural = "CRM deliveries"
+        constraints = [models.UniqueConstraint(fields=["event_id", "url"], name="orders_webhook_event_per_url")]
+
+    def __str__(self):
+        return f"{self.event} for {self.test_request}"
+
+
+class WebhookAttempt(models.Model):
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_records")
+    at = models.DateTimeField(default=timezone.now)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The exception's class, or the HTTP status: never the receiver's response body.
+    error = models.CharField(max_length=200, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"Attempt at {self.at:%Y-%m-%d %H:%M}"
+
+
 class AccessLog(models.Model):
     class Action(models.TextChoices):
         VIEW = "view", "Opened a request"
         EXPORT = "export", "Exported requests"
+        SUBJECT_ACCESS = "subject_access", "Exported a person's data (subject access)"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     username = models.CharField(max_length=150, help_text="Kept even if the user account is deleted.")
     at = models.DateTimeField(default=timezone.now, db_index=True)
     action = models.CharField(max_length=20, choices=Action.choices)
-    test_request = models.ForeignKey(TestRequest, on_delete=models.SET_NULL, null=True, related_name="+")
+    test_request = models.ForeignKey(TestRequest, on_delete=models.SET_NULL, null=True, related_name="access_log")
     # For exports: the names of the filters used, never the values typed (they may be a name or an address).
     detail = models.CharField(max_length=1000, blank=True)
     rows = models.PositiveIntegerField(null=True, blank=True, help_text="For exports: how many requests it held.")

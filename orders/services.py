@@ -13,12 +13,14 @@ from django.utils import timezone
 
 from tumours.models import TestKit, Tumour
 
+from . import webhooks
 from .client_ip import count_and_check
 from .consent import CONSENT_VERSION
 from .form_tokens import read_form_token
 from .messages import STATUS_UPDATES, status_update
 from .models import (
     NEXT_ACTION_NOTE_LENGTH,
+    AccessLog,
     ContactAttempt,
     EmailTemplate,
     FieldChange,
@@ -26,8 +28,11 @@ from .models import (
     Notification,
     StatusChange,
     TestRequest,
+    WebhookDelivery,
     sha256_hex,
 )
+from .personal_data import REQUEST_ERASURE
+from .personal_data import erase as erase_attached
 from .phones import to_e164
 from .references import new_reference
 from .team import display_name, sales_team
@@ -36,7 +41,6 @@ from .working_hours import first_contact_due
 logger = logging.getLogger(__name__)
 
 REFERENCE_ATTEMPTS = 5
-ERASED_TEXT = "[erased]"
 CLOSED_ELSEWHERE = (TestRequest.Status.LOST, TestRequest.Status.SPAM)
 
 
@@ -117,6 +121,7 @@ def create_test_request(*, tumour: Tumour, test_kit: TestKit, data: dict, submis
         Notification.objects.bulk_create(notifications)
         ids = list(test_request.notifications.values_list("pk", flat=True))
         transaction.on_commit(lambda: _enqueue(ids), robust=True)
+        webhooks.queue_event(test_request=test_request, event=webhooks.CREATED)
     logger.info("Test request %s stored", test_request.reference)
     test_request.just_created = True
     return test_request
@@ -221,6 +226,7 @@ def change_status(
         if to_status in STATUS_UPDATES and test_request.email and not test_request.erased_at:
             subject, body = status_update(test_request)
             _queue(test_request, kind=Notification.Kind.STATUS, subject=subject, body=body, sent_by=by)
+        webhooks.queue_event(test_request=test_request, event=webhooks.STATUS_CHANGED)
     return change
 
 
@@ -385,32 +391,31 @@ def _queue(test_request: TestRequest, **fields) -> Notification:
 
 
 def anonymise(test_requests) -> int:
-    """Erase the personal data of these requests, keeping the anonymous rows (tumour, status, dates, country)
-    for statistics. Notes and status-change notes go too: staff write about the person there."""
+    """Erase the personal data of these requests (everything personal_data defines), keeping the anonymous rows
+    (tumour, status, dates, country) for statistics. Queued e-mails and CRM deliveries are cancelled, and each
+    CRM is told the request was erased."""
     ids = list(test_requests.filter(erased_at__isnull=True).values_list("pk", flat=True))
     with transaction.atomic():
-        erased = TestRequest.objects.filter(pk__in=ids).update(
-            full_name=ERASED_TEXT,
-            email="",
-            phone="",
-            phone_digits="",
-            phone_e164="",
-            message="",
-            next_action_note="",
-            status_seed="",
-            status_token_hash="",
-            submission_token_hash=None,
-            erased_at=timezone.now(),
-        )
-        InternalNote.objects.filter(test_request_id__in=ids).update(text=ERASED_TEXT)
-        StatusChange.objects.filter(test_request_id__in=ids).exclude(note="").update(note=ERASED_TEXT)
-        ContactAttempt.objects.filter(test_request_id__in=ids).exclude(note="").update(note=ERASED_TEXT)
-        FieldChange.objects.filter(test_request_id__in=ids, field=FieldChange.Field.NEXT_ACTION).update(
-            from_value=ERASED_TEXT, to_value=ERASED_TEXT
-        )
+        erased = TestRequest.objects.filter(pk__in=ids).update(**REQUEST_ERASURE, erased_at=timezone.now())
         Notification.objects.filter(test_request_id__in=ids, state=Notification.State.QUEUED).update(
             state=Notification.State.CANCELLED
         )
-        # Messages were written to the person: their text goes too (the subject carries only the reference).
-        Notification.objects.filter(test_request_id__in=ids).exclude(body="").update(body=ERASED_TEXT)
+        WebhookDelivery.objects.filter(test_request_id__in=ids, state=WebhookDelivery.State.PENDING).update(
+            state=WebhookDelivery.State.CANCELLED
+        )
+        erase_attached(ids)
+        for test_request in TestRequest.objects.filter(pk__in=ids).select_related("tumour", "test_kit"):
+            webhooks.queue_event(test_request=test_request, event=webhooks.ERASED)
     return erased
+
+
+def record_subject_access(*, data: dict, user, username: str) -> None:
+    """Log a subject-access export against each request it covered (never the address asked for)."""
+    references = [row["reference"] for row in data["requests"]]
+    entries = [
+        AccessLog(user=user, username=username, action=AccessLog.Action.SUBJECT_ACCESS, test_request=test_request)
+        for test_request in TestRequest.objects.filter(reference__in=references)
+    ]
+    if not entries:
+        entries = [AccessLog(user=user, username=username, action=AccessLog.Action.SUBJECT_ACCESS, detail="none found")]
+    AccessLog.objects.bulk_create(entries)
