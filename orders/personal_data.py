@@ -2,7 +2,6 @@
 (erase_requester, purge_test_requests) blanks it. A record added to a request is added here, or it is neither
 exported nor erased."""
 
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -90,9 +89,9 @@ def _plain(value):
         return timezone.localtime(value).isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return value
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)  # a UUID, a country code
 
 
 def _row(instance: models.Model, skip=()) -> dict:
