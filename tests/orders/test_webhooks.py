@@ -195,3 +195,21 @@ def test_the_settings_are_checked(settings):
     assert ids == {"orders.E010", "orders.E011"}
     settings.SALES_WEBHOOK_URL = ["http://crm.example/x"]
     assert [w.id for w in webhooks.check_webhook_https(None)] == ["orders.W010"]
+
+
+def test_the_database_queue_retries_through_the_worker(
+    transactional_db, client, form_url, crm, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    crm.failures = 1
+    send(client, form_url, django_capture_on_commit_callbacks)
+    assert crm.received == []  # queued, waiting for the worker
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert len(crm.received) == 1  # refused; the worker queued a retry for after the back-off
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.run_after > timezone.now()
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert WebhookDelivery.objects.get().state == "delivered" and len(crm.received) == 2
