@@ -11,7 +11,11 @@ from common import Gunicorn, prepare, print_table, shell, workers, wrk
 
 N = int(os.environ.get("BENCH_REQUESTS", "100000"))
 CHANGELIST = "/admin/orders/testrequest/"
-URLS = [CHANGELIST, f"{CHANGELIST}?p=50", f"{CHANGELIST}?status__exact=new", f"{CHANGELIST}?q=OF-B0004242"]
+# The bare list redirects a salesperson to "My open"; "All" is the unfiltered list.
+URLS = [
+    f"{CHANGELIST}?view=all", f"{CHANGELIST}?view=all&p=50", f"{CHANGELIST}?view=mine", f"{CHANGELIST}?view=overdue",
+    f"{CHANGELIST}?status__exact=new", f"{CHANGELIST}?q=OF-B0004242", f"{CHANGELIST}?q=020+7946+4242",
+]  # fmt: skip
 
 SETUP = """
 import random
@@ -35,7 +39,8 @@ for start in range(0, {n}, 5000):
         TestRequest(
             reference=f"OF-B{{i:07d}}", tumour=tumour, test_kit=kit, requester_type="patient",
             full_name=f"Bench Requester {{i}}", email=f"bench{{i}}@example.com", country="GB",
-            consent_version="bench", consented_at=now, status=rng.choice(statuses),
+            phone=f"020 7946 {{i % 10000:04d}}", phone_e164=f"+44207946{{i % 10000:04d}}",
+            consent_version="bench", consented_at=now, status=rng.choice(statuses), first_contact_due_at=now,
         )
         for i in range(start, min(start + 5000, {n}))
     )

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from oncosite import health, media
+from oncosite import health, media, pages
 from tumours import markdownx_views
 
 admin.site.site_header = "Oncosite administration"
@@ -17,6 +17,8 @@ urlpatterns = [
     path("admin/markdownx/upload/", markdownx_views.upload, name="markdownx_upload"),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
+    path("privacy/", pages.privacy_notice, name="privacy"),
+    path("contact/", pages.contact, name="contact"),
     re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", media.serve_media, name="media"),
     path("", include("orders.urls")),
     path("", include("tumours.urls")),

@@ -6,4 +6,4 @@ class OrdersConfig(AppConfig):
     verbose_name = "Test requests"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the settings checks)
+        from . import checks, webhooks  # noqa: F401  (register the settings checks)

@@ -5,11 +5,23 @@ import csv
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from .team import display_name
+
 HEADER = [
     "Reference", "Created", "Status", "Tumour", "Test kit", "Requester type", "Full name", "Email", "Phone",
-    "Country", "Message", "Owner", "Possible duplicate of", "Erased",
+    "Country", "Message", "Owner", "Next action on", "Next action", "Notes", "Contact attempts", "Last activity",
+    "First contacted", "Reason closed", "Possible duplicate of", "Erased",
 ]  # fmt: skip
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Query parameters of the changelist that are not filters.
+NON_FILTER_PARAMS = {"o", "p", "e", "_changelist_filters"}
+
+
+def filter_names(params) -> str:
+    """The names of the filters an export used, for the access log: never their values, which may be a name or an
+    address typed into the address bar (a search is recorded as "search")."""
+    names = sorted({"search" if name == "q" else name for name in params if name not in NON_FILTER_PARAMS})
+    return (", ".join(names) or "no filter")[:1000]
 
 
 def escape_cell(value) -> str:
@@ -18,10 +30,15 @@ def escape_cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
 def row_for(test_request) -> list[str]:
+    """One row; test_request carries notes_count and attempts_count annotations (see the admin's export)."""
     cells = [
         test_request.reference,
-        timezone.localtime(test_request.created_at).strftime("%Y-%m-%d %H:%M"),
+        _when(test_request.created_at),
         test_request.get_status_display(),
         test_request.tumour.name,
         test_request.test_kit.name,
@@ -29,9 +46,16 @@ def row_for(test_request) -> list[str]:
         test_request.full_name,
         test_request.email,
         test_request.phone,
-        test_request.country.code,
+        test_request.country.name,
         test_request.message,
-        test_request.owner.get_username() if test_request.owner else "",
+        display_name(test_request.owner) if test_request.owner_id else "",
+        test_request.next_action_on.isoformat() if test_request.next_action_on else "",
+        test_request.next_action_note,
+        test_request.notes_count,
+        test_request.attempts_count,
+        _when(test_request.last_activity_at),
+        _when(test_request.first_contacted_at),
+        test_request.get_close_reason_display(),
         test_request.duplicate_of.reference if test_request.duplicate_of else "",
         "yes" if test_request.erased_at else "",
     ]

@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from oncosite.outbox import backoff
+from oncosite.pages import contact_details
 
+from .messages import reply_to_for
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -24,7 +26,7 @@ class NotConfigured(Exception):
 
 def build_message(notification: Notification) -> EmailMessage | None:
     test_request = notification.test_request
-    context = {"test_request": test_request, "site_url": settings.SITE_URL.rstrip("/")}
+    context = {"test_request": test_request, "site_url": settings.SITE_URL.rstrip("/"), "contact": contact_details()}
     if notification.kind == Notification.Kind.SALES:
         if not settings.SALES_NOTIFICATION_EMAILS:
             raise NotConfigured("SALES_NOTIFICATION_EMAILS is empty")
@@ -35,10 +37,14 @@ def build_message(notification: Notification) -> EmailMessage | None:
         return EmailMessage(subject, body, to=settings.SALES_NOTIFICATION_EMAILS)
     if test_request.erased_at or not test_request.email:
         return None
+    reply_to = reply_to_for(test_request)
+    if notification.kind in (Notification.Kind.STATUS, Notification.Kind.MESSAGE):
+        # Written when queued: what the salesperson previewed is what goes out.
+        return EmailMessage(notification.subject, notification.body, to=[test_request.email], reply_to=reply_to)
     context["status_url"] = test_request.status_url()
     subject = f"Your Oncofocus test request {test_request.reference}"
     body = render_to_string("orders/email/requester_confirmation.txt", context)
-    return EmailMessage(subject, body, to=[test_request.email])
+    return EmailMessage(subject, body, to=[test_request.email], reply_to=reply_to)
 
 
 def error_summary(exc: Exception) -> str:
@@ -56,7 +62,7 @@ def attempt(notification_id: int) -> Notification | None:
         # for that tumour wait on, and deadlock with, each other's foreign-key checks.
         notification = (
             Notification.objects.select_for_update(of=("self",))
-            .select_related("test_request__tumour")
+            .select_related("test_request__tumour", "test_request__owner")
             .filter(pk=notification_id)
             .first()
         )

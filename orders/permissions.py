@@ -1,4 +1,4 @@
-from oncosite.roles import SALES_TEAM
+from .team import is_sales_member
 
 
 def can_see_personal_data(user) -> bool:
@@ -9,5 +9,5 @@ def can_see_personal_data(user) -> bool:
         return True
     if not hasattr(user, "_orders_in_sales_team"):
         # Cached on the user object: the admin asks many times per page.
-        user._orders_in_sales_team = user.groups.filter(name=SALES_TEAM).exists()
+        user._orders_in_sales_team = is_sales_member(user)
     return user._orders_in_sales_team

@@ -3,16 +3,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
 
+from oncosite.client_ip import client_ip
+from oncosite.pages import contact_details
 from tumours.models import Tumour
 
-from .client_ip import order_rate, rate_limit_key
-from .form_tokens import issue_form_token, read_form_token
+from .form_tokens import issue_form_token
 from .forms import TestRequestForm
 from .models import STATUS_LINK_DAYS, TestRequest, sha256_hex
-from .references import new_reference
-from .services import create_test_request
+from .services import Outcome, submit_request
 
 # The confirmation page finds the request through the session, so no reference or personal data is in a URL.
 SESSION_KEY = "orders:last_request"
@@ -28,33 +27,24 @@ def request_test(request, slug):
     if test_kit is None:
         raise Http404("No test kit is available for this tumour.")
     context = {"tumour": tumour, "test_kit": test_kit}
-    if request.method != "POST":
-        return render(request, "orders/request_form.html", {**context, "form": TestRequestForm()})
-    form = TestRequestForm(request.POST)
-    if not form.is_valid():
+    form = TestRequestForm(request.POST if request.method == "POST" else None)
+    if not form.is_bound or not form.is_valid():
         return render(request, "orders/request_form.html", {**context, "form": form})
-    # The form is valid: the checks below decide whether it is stored.
-    if form.cleaned_data["website"]:
-        request.session[DECOY_SESSION_KEY] = {"reference": new_reference(), "tumour": tumour.pk}
-        request.session.pop(SESSION_KEY, None)
-        return redirect("orders:request_sent")
-    token = read_form_token(form.cleaned_data["form_token"])
-    if token is None:
-        # Too fast (a bot), over two hours old, or tampered with: nothing stored; a fresh token to try again.
+    submission = submit_request(tumour=tumour, test_kit=test_kit, data=form.cleaned_data, client_ip=client_ip(request))
+    if submission.outcome == Outcome.RETRY:
+        # Nothing stored; the same answers with a fresh token, to send again.
         form = TestRequestForm({**request.POST.dict(), "form_token": issue_form_token()})
         form.is_valid()
         form.add_error(None, TRY_AGAIN)
         return render(request, "orders/request_form.html", {**context, "form": form})
-    already = TestRequest.objects.filter(submission_token_hash=sha256_hex(token.nonce)).first()
-    if already is None and is_ratelimited(
-        request, group="orders.request_test", key=rate_limit_key, rate=order_rate, increment=True
-    ):
+    if submission.outcome == Outcome.RATE_LIMITED:
         return render(request, "orders/rate_limited.html", context, status=429)
-    test_request = already or create_test_request(
-        tumour=tumour, test_kit=test_kit, data=form.cleaned_data, submission_token=token.nonce
-    )
-    request.session[SESSION_KEY] = test_request.pk
-    request.session.pop(DECOY_SESSION_KEY, None)
+    if submission.outcome == Outcome.DECOY:
+        request.session[DECOY_SESSION_KEY] = {"reference": submission.decoy_reference, "tumour": tumour.pk}
+        request.session.pop(SESSION_KEY, None)
+    else:
+        request.session[SESSION_KEY] = submission.test_request.pk
+        request.session.pop(DECOY_SESSION_KEY, None)
     return redirect("orders:request_sent")
 
 
@@ -83,9 +73,10 @@ def request_status(request, token):
         if 20 <= len(token) <= 128
         else None
     )
+    context = {"link_days": STATUS_LINK_DAYS, "contact": contact_details()}
     if test_request is None:
-        return render(request, "orders/status_not_found.html", status=404)
-    response = render(request, "orders/status.html", {"test_request": test_request})
+        return render(request, "orders/status_not_found.html", context, status=404)
+    response = render(request, "orders/status.html", {**context, "test_request": test_request})
     # The token is in this page's address: keep it out of other sites' logs and search engines.
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex"

@@ -151,6 +151,32 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 ORDER_FORM_MIN_SECONDS = env.int("ORDER_FORM_MIN_SECONDS", default=3)
 ORDER_RETENTION_DAYS = env.int("ORDER_RETENTION_DAYS", default=730)
 SALES_NOTIFICATION_EMAILS = env.list("SALES_NOTIFICATION_EMAILS", default=[])
+# The sales team's working week: waiting times, the first-contact deadline and "overdue" count only these hours
+# (orders/working_hours.py). The deadline is SALES_FIRST_CONTACT_SLA working hours after a request arrives.
+SALES_WORKING_DAYS = env.list("SALES_WORKING_DAYS", default=["mon", "tue", "wed", "thu", "fri"])
+SALES_WORKING_HOURS = env("SALES_WORKING_HOURS", default="09:00-17:30")
+SALES_TIME_ZONE = env("SALES_TIME_ZONE", default="Europe/London")
+SALES_FIRST_CONTACT_SLA = env.float("SALES_FIRST_CONTACT_SLA", default=8.5)  # one working day
+# Replies to e-mails sent to requesters go to the request's owner, or here when it has none.
+SALES_REPLY_TO = env("SALES_REPLY_TO", default="Oncosite sales team <sales@oncosite.example>")
+# The company's contact details and the privacy notice's facts (the /contact/ and /privacy/ pages, e-mails).
+SITE_COMPANY_NAME = env("SITE_COMPANY_NAME", default="Oncosite Ltd")
+SITE_CONTACT_EMAIL = env("SITE_CONTACT_EMAIL", default="hello@oncosite.example")
+SITE_CONTACT_PHONE = env("SITE_CONTACT_PHONE", default="+44 20 7946 0000")
+SITE_CONTACT_HOURS = env("SITE_CONTACT_HOURS", default="Monday to Friday, 9:00 to 17:30 (UK time)")
+# Lines separated by "|", e.g. "Oncosite Ltd|1 Example Street|London EC1A 1AA|United Kingdom".
+SITE_POSTAL_ADDRESS = env("SITE_POSTAL_ADDRESS", default="1 Example Street|London EC1A 1AA|United Kingdom").split("|")
+PRIVACY_CONTACT_EMAIL = env("PRIVACY_CONTACT_EMAIL", default="privacy@oncosite.example")
+PRIVACY_EMAIL_PROVIDER = env("PRIVACY_EMAIL_PROVIDER", default="our e-mail delivery provider")
+PRIVACY_SUPERVISORY_AUTHORITY = env(
+    "PRIVACY_SUPERVISORY_AUTHORITY", default="the Information Commissioner's Office (ICO)"
+)
+PRIVACY_SUPERVISORY_AUTHORITY_URL = env(
+    "PRIVACY_SUPERVISORY_AUTHORITY_URL", default="https://ico.org.uk/make-a-complaint/"
+)
+# CRM hand-off: each new request and status change is posted as signed JSON to every URL here (orders/webhooks.py).
+SALES_WEBHOOK_URL = env.list("SALES_WEBHOOK_URL", default=[])
+SALES_WEBHOOK_SECRET = env("SALES_WEBHOOK_SECRET", default="")
 # Notifications run as tasks (django-tasks): immediately in the web process here; production.py uses the
 # database queue and its worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -34,6 +34,8 @@ PAGES = {
     "request-form-errors": (form_with_errors, REQUEST_FORM),
     "request-sent": (confirmation, REQUEST_FORM),
     "not-found": (open_page, "/tumours/no-such-tumour/"),
+    "privacy": (open_page, "/privacy/"),
+    "contact": (open_page, "/contact/"),
 }
 
 

@@ -41,6 +41,7 @@ def test_sales_filters_new_requests_opens_one_and_sets_its_status(site, visit, s
     page = visit().page
     log_in(page, "sales")
     page.locator("#orders-testrequest").get_by_role("link", name="Test requests").click()
+    page.locator("#changelist-filter").get_by_role("link", name="Unassigned", exact=True).click()
     page.locator("#changelist-filter").get_by_role("link", name="New", exact=True).click()
     expect(page.locator("#result_list tbody tr")).to_have_count(1)
     page.get_by_role("link", name=reference).click()

@@ -74,6 +74,8 @@ def test_visitor_searches_reads_and_requests_a_test_by_keyboard(site, visit):
     page.keyboard.press("Tab")
     assert focused(page) == "id_consent"
     page.keyboard.press("Space")
+    page.keyboard.press("Tab")  # the privacy notice link beside the consent box
+    expect(page.get_by_role("link", name="Read our privacy notice (opens in a new tab)")).to_be_focused()
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
 

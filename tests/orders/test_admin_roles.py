@@ -6,7 +6,7 @@ from tests.factories import TestRequestFactory
 
 def test_sales_sees_new_requests_in_the_list(sales_client, demo_tumour):
     TestRequestFactory(tumour=demo_tumour, reference="OF-ABCD2345")
-    response = sales_client.get(reverse("admin:orders_testrequest_changelist"))
+    response = sales_client.get(reverse("admin:orders_testrequest_changelist"), {"view": "all"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "OF-ABCD2345" in html

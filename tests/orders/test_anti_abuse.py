@@ -9,11 +9,6 @@ from orders.models import TestRequest
 from tests.orders.helpers import VALID, fetched_form, hidden_fields
 
 
-@pytest.fixture
-def form_url(demo_tumour):
-    return reverse("orders:request_test", args=[demo_tumour.slug])
-
-
 def test_honeypot_is_hidden_from_people_screen_readers_and_keyboards(client, form_url):
     html = client.get(form_url).content.decode()
     start = html.index('<div class="visually-hidden" aria-hidden="true">')

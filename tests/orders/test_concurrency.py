@@ -16,6 +16,7 @@ from tests.orders.helpers import VALID, fetched_form
 
 @pytest.fixture
 def form_url(transactional_db, demo_tumour, settings):
+    # Overrides conftest.py's: these threads need committed data and room for many posts from one address.
     settings.ORDER_RATE_LIMIT = "1000/h"  # every thread posts from 127.0.0.1
     return reverse("orders:request_test", args=[demo_tumour.slug])
 

@@ -2,15 +2,9 @@
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from orders.models import TestRequest
 from tests.orders.helpers import VALID, fetched_form
-
-
-@pytest.fixture
-def form_url(demo_tumour):
-    return reverse("orders:request_test", args=[demo_tumour.slug])
 
 
 @pytest.fixture

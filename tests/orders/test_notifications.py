@@ -1,8 +1,6 @@
 import logging
-import socket
 from datetime import timedelta
 
-import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -12,24 +10,6 @@ from orders.models import Notification, TestRequest
 from tests.orders.helpers import fetched_form
 
 PERSONAL = ("Ada", "Lovelace", "ada@example.com", "7946", "Mornings")
-
-
-@pytest.fixture
-def form_url(demo_tumour):
-    return reverse("orders:request_test", args=[demo_tumour.slug])
-
-
-@pytest.fixture
-def dead_mail_server(settings):
-    # A port on this machine where nothing listens: every SMTP connection is refused at once.
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_TIMEOUT = 2
-    return settings
 
 
 def submit(client, form_url, capture):

@@ -8,11 +8,6 @@ from tests.orders.helpers import VALID, fetched_form
 from tumours.models import Tumour
 
 
-@pytest.fixture
-def form_url(demo_tumour):
-    return reverse("orders:request_test", args=[demo_tumour.slug])
-
-
 def test_form_shows_tumour_kit_and_consent_wording(client, form_url):
     response = client.get(form_url)
     assert response.status_code == 200

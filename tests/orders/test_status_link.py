@@ -36,7 +36,8 @@ def test_status_page_shows_reference_tumour_and_status_in_plain_words_only(clien
         assert personal not in html
     assert response["Referrer-Policy"] == "no-referrer"
     assert "no-store" in response["Cache-Control"]
-    change_status(test_request=stored, to_status="sample_received", by=sales)
+    for step in ("contacted", "consent_received", "sample_received"):
+        change_status(test_request=stored, to_status=step, by=sales)
     assert "Our laboratory has your tumour sample" in client.get(status_path(stored)).content.decode()
 
 
