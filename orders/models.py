@@ -61,7 +61,7 @@ class TestRequestQuerySet(models.QuerySet):
     def reached(self, stage: str):
         """Requests that got at least as far as stage along the pipeline, even if later lost or spam."""
         later = TestRequest.PIPELINE[TestRequest.PIPELINE.index(stage) :]
-        passed = StatusChange.objects.filter(test_request=models.OuterRef("pk"), to_status__in=later)
+        passed = RequestStatusChange.objects.filter(test_request=models.OuterRef("pk"), to_status__in=later)
         return self.filter(models.Q(status__in=later) | models.Exists(passed))
 
     def follow_up_due(self, day=None):
@@ -238,7 +238,7 @@ class TestRequest(models.Model):
         return waited(self.created_at, timezone.now())
 
 
-class StatusChange(models.Model):
+class RequestStatusChange(models.Model):
     test_request = models.ForeignKey(TestRequest, on_delete=models.CASCADE, related_name="status_changes")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     changed_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -15,7 +15,7 @@ from .models import (
     FieldChange,
     InternalNote,
     Notification,
-    StatusChange,
+    RequestStatusChange,
     TestRequest,
     WebhookDelivery,
 )
@@ -52,7 +52,7 @@ class Attached:
 
 
 ATTACHED = [
-    Attached("status_changes", StatusChange, {"note": ERASED_TEXT}, ~Q(note="")),
+    Attached("status_changes", RequestStatusChange, {"note": ERASED_TEXT}, ~Q(note="")),
     Attached("notes", InternalNote, {"text": ERASED_TEXT}),
     Attached("contact_attempts", ContactAttempt, {"note": ERASED_TEXT}, ~Q(note="")),
     Attached(

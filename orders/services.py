@@ -26,7 +26,7 @@ from .models import (
     FieldChange,
     InternalNote,
     Notification,
-    StatusChange,
+    RequestStatusChange,
     TestRequest,
     WebhookDelivery,
     sha256_hex,
@@ -196,7 +196,7 @@ def check_status_change(*, current: TestRequest, to_status: str, note: str = "",
 
 def change_status(
     *, test_request: TestRequest, to_status: str, by, note: str = "", reason: str = ""
-) -> StatusChange | None:
+) -> RequestStatusChange | None:
     """Move the request one allowed step (see allowed_statuses), recorded in the timeline. Lost and spam need a
     reason; reopening needs a note saying why. Raises ValidationError naming the allowed moves otherwise."""
     with transaction.atomic():
@@ -214,7 +214,7 @@ def change_status(
         if current.first_contacted_at is None and to_status in TestRequest.PIPELINE[1:]:
             fields["first_contacted_at"] = now
         _save(test_request, **fields)
-        change = StatusChange.objects.create(
+        change = RequestStatusChange.objects.create(
             test_request=test_request,
             changed_by=by,
             changed_at=now,

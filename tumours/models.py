@@ -25,6 +25,11 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def next_review_after(reviewed_on: datetime.date) -> datetime.date:
+    """When a page reviewed on that day is due again, unless a reviewer chose otherwise."""
+    return add_months(reviewed_on, REVIEW_INTERVAL_MONTHS)
+
+
 def normalise_newlines(text: str) -> str:
     return (text or "").replace("\r\n", "\n").replace("\r", "\n")
 
@@ -166,7 +171,7 @@ class Tumour(models.Model):
         # Browsers send CRLF; store LF so an untouched text is not recorded as a change in the history.
         self.summary = normalise_newlines(self.summary)
         if self.last_reviewed_on and not self.next_review_due:
-            self.next_review_due = add_months(self.last_reviewed_on, REVIEW_INTERVAL_MONTHS)
+            self.next_review_due = next_review_after(self.last_reviewed_on)
         previous_slug = getattr(self, "_stored_slug", None)
         super().save(*args, **kwargs)
         self._remember_old_slug(previous_slug)

@@ -24,7 +24,7 @@ from . import content as page_content
 from . import emails
 from .cache import drop_public_pages
 from .editorial import Draft, EditorialEvent, PreviewLink, Revision
-from .models import PUBLISH_PERMISSION, REVIEW_INTERVAL_MONTHS, Section, Source, TestKit, Tumour, add_months
+from .models import PUBLISH_PERMISSION, Section, Source, TestKit, Tumour, next_review_after
 
 CHANGE_PERMISSION = "tumours.change_tumour"
 ADD_PERMISSION = "tumours.add_tumour"
@@ -318,7 +318,7 @@ def _go_live(tumour: Tumour, draft: Draft) -> None:
     if draft.clinical_review:
         reviewed_on = timezone.localdate(draft.approved_at or at)
         tumour.last_reviewed_on = reviewed_on
-        tumour.next_review_due = draft.next_review_due or add_months(reviewed_on, REVIEW_INTERVAL_MONTHS)
+        tumour.next_review_due = draft.next_review_due or next_review_after(reviewed_on)
         tumour.reviewer = draft.approved_by
         tumour.reviewed_by = _reviewer_name(draft.approved_by) or tumour.reviewed_by
     tumour.live_revision = draft.revision

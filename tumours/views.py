@@ -13,7 +13,7 @@ from .cache import cache_public_page
 from .content import PageContent, build, live_page
 from .editorial import Draft
 from .index import a_to_z, entries_html, letter_bar
-from .models import REVIEW_INTERVAL_MONTHS, OldSlug, Tumour, add_months
+from .models import OldSlug, Tumour, next_review_after
 from .search import search_tumours
 from .sitemaps import SITEMAPS, urlset_response
 
@@ -76,7 +76,7 @@ def draft_page(tumour: Tumour, draft: Draft | None, content: dict | None = None)
         page.tumour.slug = tumour.slug or "new-page"
     today = timezone.localdate()
     page.tumour.last_reviewed_on = today
-    page.tumour.next_review_due = add_months(today, REVIEW_INTERVAL_MONTHS)
+    page.tumour.next_review_due = next_review_after(today)
     page.tumour.reviewed_by = "the clinical reviewer who approves this draft"
     return page
 

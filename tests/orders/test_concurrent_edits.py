@@ -4,7 +4,7 @@ change is lost, and every change of status, owner, next action or note is in the
 from django.urls import reverse
 from django.utils import timezone
 
-from orders.models import FieldChange, InternalNote, StatusChange
+from orders.models import FieldChange, InternalNote, RequestStatusChange
 from tests.orders.helpers import change_url, request_form
 
 
@@ -26,7 +26,7 @@ def test_a_status_set_by_one_survives_an_owner_change_from_an_older_form(
     assert save(colleague_client, test_request, form_b, owner=colleague.pk).status_code == 302
     test_request.refresh_from_db()
     assert (test_request.status, test_request.owner) == ("contacted", colleague)
-    changes = list(StatusChange.objects.values_list("changed_by", "from_status", "to_status"))
+    changes = list(RequestStatusChange.objects.values_list("changed_by", "from_status", "to_status"))
     assert changes == [(sales.pk, "new", "contacted")]  # B never moved the status back
     assert FieldChange.objects.get(field="owner").changed_by == colleague
     events = timeline(sales_client, test_request)
@@ -44,7 +44,7 @@ def test_an_assignment_survives_a_status_change_from_an_older_form(
     assert (test_request.owner, test_request.status) == (sales, "contacted")
     assignment = FieldChange.objects.get(field="owner")
     assert (assignment.changed_by, assignment.to_value) == (sales, "sales")
-    assert StatusChange.objects.get().changed_by == colleague
+    assert RequestStatusChange.objects.get().changed_by == colleague
     events = timeline(colleague_client, test_request)
     assert "Assigned to sales" in events and "New → Contacted" in events
 
@@ -60,7 +60,7 @@ def test_two_changes_of_the_same_field_the_later_is_refused_naming_who_and_when(
     response = save(colleague_client, test_request, form_b, status="lost", reason="declined", new_note="Said no")
     assert response.status_code == 200
     html = response.content.decode()
-    when = timezone.localtime(StatusChange.objects.get().changed_at).strftime("%-d %b %Y at %H:%M")
+    when = timezone.localtime(RequestStatusChange.objects.get().changed_at).strftime("%-d %b %Y at %H:%M")
     assert f"Sam Seller changed the status on {when}, after you opened this page." in html
     assert "Said no" in html  # B's text is still in the form
     test_request.refresh_from_db()

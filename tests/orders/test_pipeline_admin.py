@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from orders.models import AccessLog, FieldChange, StatusChange, TestRequest
+from orders.models import AccessLog, FieldChange, RequestStatusChange, TestRequest
 from orders.services import create_test_request
 from tests.factories import TestKitFactory, TestRequestFactory, TumourFactory, UserFactory
 from tests.orders.helpers import change_url, request_form
@@ -34,7 +34,7 @@ def test_status_change_with_note_and_internal_note_appear_in_the_timeline_newest
     form.update(status="contacted", status_note="Left a voicemail", new_note="Prefers mornings")
     response = sales_client.post(change_url(test_request), form)
     assert response.status_code == 302
-    change = StatusChange.objects.get()
+    change = RequestStatusChange.objects.get()
     assert (change.from_status, change.to_status, change.changed_by, change.note) == (
         "new",
         "contacted",
@@ -51,13 +51,13 @@ def test_status_change_with_note_and_internal_note_appear_in_the_timeline_newest
 def test_saving_the_form_unchanged_records_nothing(sales_client, test_request):
     response = sales_client.post(change_url(test_request), request_form(sales_client, test_request))
     assert response.status_code == 302
-    assert not StatusChange.objects.exists() and not FieldChange.objects.exists()
+    assert not RequestStatusChange.objects.exists() and not FieldChange.objects.exists()
 
 
 def test_a_note_given_without_a_status_change_is_kept(sales_client, test_request):
     form = request_form(sales_client, test_request)
     sales_client.post(change_url(test_request), {**form, "status_note": "No answer yet"})
-    assert StatusChange.objects.count() == 0
+    assert RequestStatusChange.objects.count() == 0
     assert test_request.notes.get().text == "No answer yet"
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from orders.models import InternalNote, StatusChange, TestRequest
+from orders.models import InternalNote, RequestStatusChange, TestRequest
 from orders.services import add_note, change_status
 from tests.factories import TestRequestFactory
 
@@ -33,7 +33,7 @@ def test_erase_requester_erases_every_request_of_that_email_and_keeps_the_rows(d
         assert request.erased_at is not None
         assert request.tumour == demo_tumour and request.country == "GB"  # still counted
     assert not InternalNote.objects.filter(text__contains="Ada").exists()
-    assert not StatusChange.objects.filter(note__contains="Ada").exists()
+    assert not RequestStatusChange.objects.filter(note__contains="Ada").exists()
     other.refresh_from_db()
     assert other.full_name == "Bob" and other.email == "bob@example.com"
     assert run("erase_requester", "ada@example.com").strip() == "Erased 0 request(s)."

@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from orders.models import Notification, StatusChange, TestRequest
+from orders.models import Notification, RequestStatusChange, TestRequest
 from orders.services import allowed_statuses, change_status
 from tests.factories import TestRequestFactory
 from tests.orders.helpers import change_url, request_form
@@ -21,7 +21,7 @@ def walk(test_request, by, *statuses):
 def test_forward_one_step_at_a_time(test_request, sales):
     walk(test_request, sales, "contacted", "consent_received", "sample_received", "report_issued")
     assert test_request.status == "report_issued" and test_request.closed_at is not None
-    assert list(StatusChange.objects.values_list("to_status", flat=True)) == [
+    assert list(RequestStatusChange.objects.values_list("to_status", flat=True)) == [
         "contacted",
         "consent_received",
         "sample_received",
@@ -43,13 +43,13 @@ def test_skipping_or_going_back_is_refused_naming_the_allowed_moves_without_the_
     test_request, sales, path, target
 ):
     walk(test_request, sales, *path)
-    before = StatusChange.objects.count()
+    before = RequestStatusChange.objects.count()
     with pytest.raises(ValidationError) as refused:
         change_status(test_request=test_request, to_status=target, by=sales)
     assert "may go to" in refused.value.messages[0]
     test_request.refresh_from_db()
     assert test_request.status == (path[-1] if path else "new")
-    assert StatusChange.objects.count() == before
+    assert RequestStatusChange.objects.count() == before
 
 
 def test_new_to_report_issued_is_refused_with_the_allowed_moves_named(test_request, sales):
@@ -75,7 +75,7 @@ def test_lost_needs_a_reason_and_reopening_returns_to_where_it_was_with_a_note(t
     change_status(test_request=test_request, to_status="consent_received", by=sales, note="She called back")
     test_request.refresh_from_db()
     assert (test_request.status, test_request.close_reason, test_request.closed_at) == ("consent_received", "", None)
-    reopening = StatusChange.objects.last()
+    reopening = RequestStatusChange.objects.last()
     assert (reopening.from_status, reopening.to_status, reopening.note) == (
         "lost",
         "consent_received",
@@ -134,7 +134,7 @@ def test_bulk_status_change_goes_through_the_machine_one_entry_per_request(sales
     html = response.content.decode()
     assert "2 request(s) moved to Contacted." in html
     assert "OF-DONE0001: A request cannot go from Report issued to Contacted" in html
-    assert StatusChange.objects.filter(to_status="contacted", changed_by=sales).count() == 2
+    assert RequestStatusChange.objects.filter(to_status="contacted", changed_by=sales).count() == 2
     done.refresh_from_db()
     assert done.status == "report_issued"
 
@@ -143,7 +143,7 @@ def test_bulk_lost_needs_a_reason_and_mark_as_spam_records_each(sales_client, sa
     requests = [TestRequestFactory(tumour=demo_tumour) for _ in range(3)]
     html = post_action(sales_client, "change_status_of", requests, to_status="lost").content.decode()
     assert "Choose why the request is lost." in html
-    assert not StatusChange.objects.exists()
+    assert not RequestStatusChange.objects.exists()
     post_action(sales_client, "change_status_of", requests[:1], to_status="lost", reason="cost")
     post_action(sales_client, "mark_as_spam", requests[1:])
     assert dict(TestRequest.objects.values_list("pk", "close_reason")) == {
@@ -151,4 +151,4 @@ def test_bulk_lost_needs_a_reason_and_mark_as_spam_records_each(sales_client, sa
         requests[1].pk: "junk",
         requests[2].pk: "junk",
     }
-    assert StatusChange.objects.filter(changed_by=sales).count() == 3
+    assert RequestStatusChange.objects.filter(changed_by=sales).count() == 3

@@ -7,7 +7,15 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from orders.models import AccessLog, ContactAttempt, FieldChange, InternalNote, Notification, StatusChange, TestRequest
+from orders.models import (
+    AccessLog,
+    ContactAttempt,
+    FieldChange,
+    InternalNote,
+    Notification,
+    RequestStatusChange,
+    TestRequest,
+)
 from orders.personal_data import ATTACHED
 from orders.services import (
     add_note,
@@ -126,7 +134,7 @@ def test_erasure_removes_everything_personal_that_the_export_shows(worked):
     assert first.status == "consent_received" and first.tumour.name == "Leiomyosarcoma"
     assert InternalNote.objects.filter(test_request=first).exists()
     assert ContactAttempt.objects.filter(test_request=first).exists()
-    assert StatusChange.objects.filter(test_request=first).count() == 2
+    assert RequestStatusChange.objects.filter(test_request=first).count() == 2
     assert FieldChange.objects.filter(test_request=first).exists()
     assert Notification.objects.filter(test_request=first).exists()
 
