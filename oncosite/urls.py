@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/markdownx/upload/", markdownx_views.upload, name="markdownx_upload"),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
+    path("healthz/strict", health.healthz_strict, name="healthz_strict"),
     re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", media.serve_media, name="media"),
     path("", include("orders.urls")),
     path("", include("tumours.urls")),

@@ -11,11 +11,13 @@ from tumours.demo_content import load_demo_content
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    # The page cache and the request form's rate limit live in the cache, which outlives a test's
-    # database rollback: every test starts from an empty one.
-    caches["default"].clear()
+    # The page cache and the rate limits live in the caches, which outlive a test's database rollback:
+    # every test starts from empty ones.
+    for cache in caches.all():
+        cache.clear()
     yield
-    caches["default"].clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

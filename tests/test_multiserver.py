@@ -173,7 +173,7 @@ def test_a_server_whose_database_goes_away_answers_503_and_recovers_by_itself(se
             response = visitor.get(path)
             assert response.status == 503, path
             assert "Traceback" not in response.text
-        assert visitor.get("/healthz").text == "database unavailable\n"
+        assert visitor.get("/healthz").text.startswith("database unavailable\ndatabase: down\n")
         page = visitor.get(f"{url}request-test/").text
         assert "Oncosite is briefly unavailable" in page and "/static/css/site." in page
 

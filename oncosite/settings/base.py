@@ -126,17 +126,31 @@ MARKDOWNX_MEDIA_PATH = "uploads/"
 # Public pages are cached for anonymous visitors (tumours/cache.py) and dropped on every content change;
 # this is only the longest any entry may live.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
-# The rate limit on the request form counts in the default cache, so it must be shared by every app server:
-# Redis in production. Without REDIS_URL (development, tests) a per-process memory cache is enough.
+# Redis is a cache, never a single point of failure (oncosite/redis_cache.py): while it is away pages are built
+# from the database, edits and requests are saved, and the rate limits count in each process's memory.
+# Every app server must share it in production (the rate limits count across servers); without REDIS_URL
+# (development, tests) per-process memory caches stand in, and production's `check --deploy` fails.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "oncosite.redis_cache.SharedRedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        # After an outage the page cache drops every page: a drop may have been missed while Redis was away.
+        "default": {
+            "BACKEND": "oncosite.redis_cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"ON_RECOVERY": "tumours.cache.drop_public_pages"},
+        },
+        "ratelimit": {"BACKEND": "oncosite.redis_cache.LocalFallbackRedisCache", "LOCATION": REDIS_URL},
+    }
     # django-ratelimit lists only third-party Redis backends; Django's own increments atomically too.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+        "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+    }
     # A per-process cache counts per process: acceptable for one dev server or a test run, not production.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+RATELIMIT_USE_CACHE = "ratelimit"
 
 # Test requests (orders/): see README "Test requests".
 ORDER_RATE_LIMIT = env("ORDER_RATE_LIMIT", default="5/h")  # read at request time, so tests may override it

@@ -8,10 +8,11 @@ BASE = oncosite.settings.base.__file__
 def test_cache_is_redis_when_redis_url_is_set_else_memory(monkeypatch):
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     conf = runpy.run_path(BASE)
-    assert conf["CACHES"]["default"] == {
-        "BACKEND": "oncosite.redis_cache.SharedRedisCache",
-        "LOCATION": "redis://127.0.0.1:6379/0",
-    }
+    assert conf["CACHES"]["default"]["BACKEND"] == "oncosite.redis_cache.FailOpenRedisCache"
+    assert conf["CACHES"]["default"]["LOCATION"] == "redis://127.0.0.1:6379/0"
+    # The rate limits count in Redis too, and in each process's memory while Redis is away.
+    assert conf["CACHES"]["ratelimit"]["BACKEND"] == "oncosite.redis_cache.LocalFallbackRedisCache"
+    assert conf["RATELIMIT_USE_CACHE"] == "ratelimit"
     monkeypatch.delenv("REDIS_URL")
     conf = runpy.run_path(BASE)
     assert conf["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
