@@ -28,7 +28,12 @@ def visitor():
 def test_healthz_answers_ok_while_the_database_answers(visitor):
     response = visitor.get("/healthz")
     assert response.status_code == 200
-    assert response.content.decode().splitlines() == ["ok", "database: ok", "cache: ok (this process's memory)", "mail: ok"]
+    assert response.content.decode().splitlines() == [
+        "ok",
+        "database: ok",
+        "cache: ok (this process's memory)",
+        "mail: ok",
+    ]
     assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
 
 
