@@ -8,7 +8,6 @@ from django.utils.cache import patch_cache_control
 from .cache import cache_public_page
 from .index import a_to_z, entries_html, letter_bar
 from .models import OldSlug, Section, Source, TestKit, Tumour
-from .search import search_tumours
 from .sitemaps import SITEMAPS, urlset_response
 
 DRAFT_BANNER = "Draft — not visible to the public"
@@ -66,11 +65,6 @@ def with_unsaved_content(tumour: Tumour, *, sections: list, sources: list, kits:
         "test_kits": _cached(TestKit, kits),
     }
     return tumour
-
-
-def search(request):
-    results = search_tumours(query=request.GET.get("q", ""))
-    return render(request, "tumours/search.html", {"results": results})
 
 
 @cache_public_page

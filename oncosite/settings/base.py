@@ -152,6 +152,9 @@ else:
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 RATELIMIT_USE_CACHE = "ratelimit"
 
+# Searches a client IP may run per period past the cache (N/s, N/m, N/h or N/d); past it, a friendly 429 page.
+SEARCH_RATE_LIMIT = env("SEARCH_RATE_LIMIT", default="60/m")
+
 # Test requests (orders/): see README "Test requests".
 ORDER_RATE_LIMIT = env("ORDER_RATE_LIMIT", default="5/h")  # read at request time, so tests may override it
 # Behind a proxy, the request header (as in request.META) carrying the client IP, e.g. HTTP_X_FORWARDED_FOR;
