@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from oncosite import health, media
+from oncosite import health, media, two_factor
 from tumours import markdownx_views
 
 admin.site.site_header = "Oncosite administration"
@@ -15,6 +15,9 @@ urlpatterns = [
     # Staff-only replacements for markdownx's open endpoints (see MARKDOWNX_URLS_PATH).
     path("admin/markdownx/markdownify/", markdownx_views.markdownify, name="markdownx_markdownify"),
     path("admin/markdownx/upload/", markdownx_views.upload, name="markdownx_upload"),
+    path("admin/two-factor/", two_factor.verify, name="two_factor_verify"),
+    path("admin/two-factor/setup/", two_factor.setup, name="two_factor_setup"),
+    path("admin/two-factor/recovery-codes/", two_factor.recovery_codes, name="two_factor_recovery_codes"),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("healthz/strict", health.healthz_strict, name="healthz_strict"),

@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "oncosite",
     "tumours",
     "orders",
@@ -56,6 +59,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this session passed the second factor, then: no admin page for a staff session that has not.
+    "django_otp.middleware.OTPMiddleware",
+    "oncosite.two_factor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -208,6 +214,11 @@ AXES_LOCKOUT_TEMPLATE = "axes/locked_out.html"
 # Behind a proxy REMOTE_ADDR is the proxy's: oncosite/client_ip.py follows CLIENT_IP_HEADER and
 # TRUSTED_PROXY_COUNT, as the request form's rate limit does.
 AXES_CLIENT_IP_CALLABLE = "oncosite.client_ip.client_ip"
+
+# Staff need a second factor after the password (oncosite/two_factor.py): a code from an authenticator app, or a
+# single-use recovery code. On everywhere except the dev settings; production's `check --deploy` fails without it.
+STAFF_TWO_FACTOR_REQUIRED = env.bool("STAFF_TWO_FACTOR_REQUIRED", default=True)
+OTP_TOTP_ISSUER = "Oncosite"
 
 # Sessions live in the database (django.contrib.sessions' default), so every app server sees them.
 # Only staff log in; their sessions end 8 hours after login. The cookie is HTTP-only and SameSite=Lax
