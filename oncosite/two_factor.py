@@ -35,12 +35,7 @@ RECOVERY_DEVICE_NAME = "Recovery codes"
 
 
 def needs_second_factor(user) -> bool:
-    return (
-        settings.STAFF_TWO_FACTOR_REQUIRED
-        and user.is_authenticated
-        and user.is_staff
-        and not user.is_verified()
-    )
+    return settings.STAFF_TWO_FACTOR_REQUIRED and user.is_authenticated and user.is_staff and not user.is_verified()
 
 
 def has_app_device(user) -> bool:
@@ -108,32 +103,41 @@ def _context(request: HttpRequest, **extra) -> dict:
     return {**admin.site.each_context(request), "next": _next_url(request), **extra}
 
 
-def _throttled_message(devices) -> str | None:
-    for device in devices:
-        allowed, details = device.verify_is_allowed()
-        if not allowed and details and details.get("locked_until"):
-            return "Too many wrong codes. Wait a minute, then try again with a new code."
-    return None
+def _throttled(devices) -> bool:
+    # django-otp locks a device for 1, 2, 4, 8 ... seconds after each wrong code.
+    return any(not device.verify_is_allowed()[0] for device in devices)
+
+
+def _devices_for_code(user, code: str) -> list:
+    # Six digits come from the app, anything else is a recovery code: a code tried on the wrong kind of device
+    # would count as a wrong code there and slow down the next login.
+    kind = TOTPDevice if code.isdigit() else StaticDevice
+    return list(kind.objects.filter(user=user, confirmed=True))
+
+
+TRY_AGAIN_LATER = "Too many wrong codes. Wait a minute, then try again with a new code."
 
 
 @sensitive_post_parameters("code")
 @_password_step_done
 def verify(request: HttpRequest) -> HttpResponse:
-    form = CodeForm(request.POST or None)
-    devices = list(django_otp.devices_for_user(request.user, confirmed=True))
-    if not any(isinstance(device, TOTPDevice) for device in devices):
+    if not has_app_device(request.user):
         return redirect(f"{reverse('two_factor_setup')}?{urlencode({'next': _next_url(request)})}")
+    form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        for device in devices:
-            if device.verify_token(form.cleaned_data["code"]):
-                django_otp.login(request, device)
-                return redirect(_next_url(request))
-        form.add_error(
-            "code",
-            _throttled_message(devices)
-            or "That code did not work. Enter the 6-digit code your authenticator app shows now, "
-            "or one of your recovery codes.",
-        )
+        devices = _devices_for_code(request.user, form.cleaned_data["code"])
+        if _throttled(devices):
+            form.add_error("code", TRY_AGAIN_LATER)
+        else:
+            for device in devices:
+                if device.verify_token(form.cleaned_data["code"]):
+                    django_otp.login(request, device)
+                    return redirect(_next_url(request))
+            form.add_error(
+                "code",
+                "That code did not work. Enter the 6-digit code your authenticator app shows now, "
+                "or one of your recovery codes.",
+            )
     return render(request, "admin/two_factor/verify.html", _context(request, form=form, title="Two-factor check"))
 
 
@@ -153,7 +157,9 @@ def setup(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': _next_url(request)})}")
     device, _ = TOTPDevice.objects.get_or_create(user=request.user, confirmed=False, defaults={"name": APP_DEVICE_NAME})
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _throttled([device]):
+        form.add_error("code", TRY_AGAIN_LATER)
+    elif request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])

@@ -48,6 +48,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before whitenoise, so static files carry these headers too.
     "oncosite.middleware.SecurityHeadersMiddleware",
+    # Warns once when a proxy forwards requests that CLIENT_IP_HEADER does not describe.
+    "oncosite.proxy_warning.ForwardedForWarningMiddleware",
     "csp.middleware.CSPMiddleware",
     "oncosite.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -82,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "oncosite.context_processors.canonical_url",
+                "oncosite.proxy_warning.admin_warning",
             ],
         },
     },

@@ -28,3 +28,12 @@ def test_production_queues_notifications_in_the_database(monkeypatch):
     assert conf["TASKS"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
     # Without a shared cache the rate limit would count per process: the check must not be silenced.
     assert "django_ratelimit.E003" not in conf["SILENCED_SYSTEM_CHECKS"]
+    assert conf["STAFF_TWO_FACTOR_REQUIRED"] is True
+
+
+def test_only_the_dev_settings_let_staff_in_without_a_second_factor(monkeypatch):
+    monkeypatch.delenv("STAFF_TWO_FACTOR_REQUIRED", raising=False)
+    assert runpy.run_module("oncosite.settings.dev")["STAFF_TWO_FACTOR_REQUIRED"] is False
+    from oncosite.settings import test as test_settings
+
+    assert test_settings.STAFF_TWO_FACTOR_REQUIRED is True
