@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
@@ -201,9 +202,18 @@ class Browser:
         form = page.forms()[index]
         return self.post(urljoin(page.url, form.action or page.url), form.values(**changes))
 
-    def log_in(self, username: str, password: str) -> Response:
+    def log_in(self, username: str, password: str, code: Callable[[], str] | None = None) -> Response:
+        """The admin login; then, where the site asks for a second factor, the code that code() gives."""
         page = self.get("/admin/login/?next=/admin/")
-        return self.submit(page, username=username, password=password)
+        response = self.submit(page, username=username, password=password)
+        if code is None or response.status != 302:
+            return response
+        asked = self.get(response.headers["Location"])  # the admin sends a password-only session to the code page
+        if "/admin/two-factor/" in (asked.headers.get("Location") or ""):
+            page = self.get(asked.headers["Location"])
+            index = next(i for i, form in enumerate(page.forms()) if any(n == "code" for n, _ in form.fields))
+            response = self.submit(page, index, code=code())
+        return response
 
 
 class TcpProxy:

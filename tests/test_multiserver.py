@@ -11,11 +11,13 @@ import redis
 from django.apps import apps
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from oncosite.roles import CLINICAL_REVIEWERS, SALES_TEAM, apply_roles
 from orders.models import TestRequest
 from tests.factories import SectionFactory, SourceFactory, TestKitFactory, TumourFactory, UserFactory
 from tests.servers import Browser, Gunicorn, TcpProxy, manage, production_env, redis_url_for_tests
+from tests.two_factor import app_device, next_code
 
 pytestmark = [pytest.mark.multiserver, pytest.mark.django_db(transaction=True)]
 
@@ -94,7 +96,12 @@ def site():
         user = UserFactory(username=username, groups=[group])
         user.password = hasher.encode(PASSWORD, hasher.salt())
         user.save(update_fields=["password"])
+        app_device(user)  # production settings ask staff for a second factor
     return tumour
+
+
+def code_of(username: str) -> str:
+    return next_code(TOTPDevice.objects.get(user__username=username))
 
 
 def send_request(server, tumour, name="Ada Lovelace"):
@@ -117,7 +124,7 @@ def test_a_request_sent_through_one_server_is_seen_by_sales_through_the_other(se
     assert reference in visitor.get("/orders/request-sent/").text
 
     sales = Browser(other.url)
-    response = sales.log_in("sales", PASSWORD)
+    response = sales.log_in("sales", PASSWORD, code=lambda: code_of("sales"))
     assert response.status == 302, re.findall(r"errornote.*?</p>", response.text, re.S)
     changelist = sales.get("/admin/orders/testrequest/")
     assert changelist.status == 200
@@ -133,7 +140,7 @@ def test_a_page_edited_through_one_server_is_fresh_on_the_other_at_once(servers,
     assert "The first summary." in visitor.get(site.get_absolute_url()).text  # warms any page cache
 
     editor = Browser(one.url)
-    assert editor.log_in("editor", PASSWORD).status == 302
+    assert editor.log_in("editor", PASSWORD, code=lambda: code_of("editor")).status == 302
     change_page = editor.get(f"/admin/tumours/tumour/{site.pk}/change/")
     assert change_page.status == 200
     response = editor.submit(change_page, summary="A corrected summary.", _save="Save")
