@@ -2,13 +2,15 @@
 recovery code, after the password.
 
 With STAFF_TWO_FACTOR_REQUIRED (on everywhere but the dev settings), a staff session that has not passed the
-second factor reaches no admin page: pages send it to verify (or, the first time, to enrol with a QR code drawn
-here as SVG), and anything else under /admin/ (the editor's preview and upload, the CSV export) is refused. On
-the public site such a session is treated as a visitor's. The password step, and django-axes' lockout on it,
+second factor reaches nothing under /admin/ but the login, the logout and these pages: a GET (any admin page,
+the CSV export) is sent to verify, or the first time to enrol with a QR code drawn here as SVG; any other
+method (the editor's preview and upload, admin actions) is refused with 403. On the public site such a
+session is treated as a visitor's. The password step, and django-axes' lockout on it,
 are Django's admin login, unchanged; django-otp slows down repeated wrong codes on each device.
 """
 
 from base64 import b32encode
+from functools import wraps
 from urllib.parse import urlencode
 
 import django_otp
@@ -87,15 +89,15 @@ def _next_url(request: HttpRequest) -> str:
     return target if allowed and target.startswith("/") else reverse("admin:index")
 
 
-def _password_step_done(view):
+def _staff_session(view):
+    """For a staff member past the password step; anyone else goes to the login page."""
+
+    @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs):
         if not (request.user.is_authenticated and request.user.is_staff):
             return redirect(f"{reverse('admin:login')}?{urlencode({'next': request.get_full_path()})}")
-        if request.user.is_verified() and view.__name__ != "recovery_codes":
-            return redirect(_next_url(request))
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
     return never_cache(wrapped)
 
 
@@ -109,9 +111,9 @@ def _throttled(devices) -> bool:
 
 
 def _devices_for_code(user, code: str) -> list:
-    # Six digits come from the app, anything else is a recovery code: a code tried on the wrong kind of device
-    # would count as a wrong code there and slow down the next login.
-    kind = TOTPDevice if code.isdigit() else StaticDevice
+    # Six digits come from the app, anything else is a recovery code (eight letters and digits): a code tried on
+    # the wrong kind of device would count as a wrong code there and slow down the next login.
+    kind = TOTPDevice if len(code) == 6 and code.isdigit() else StaticDevice
     return list(kind.objects.filter(user=user, confirmed=True))
 
 
@@ -119,8 +121,10 @@ TRY_AGAIN_LATER = "Too many wrong codes. Wait a minute, then try again with a ne
 
 
 @sensitive_post_parameters("code")
-@_password_step_done
+@_staff_session
 def verify(request: HttpRequest) -> HttpResponse:
+    if request.user.is_verified():
+        return redirect(_next_url(request))
     if not has_app_device(request.user):
         return redirect(f"{reverse('two_factor_setup')}?{urlencode({'next': _next_url(request)})}")
     form = CodeForm(request.POST or None)
@@ -151,8 +155,10 @@ def _grouped(key_base32: str) -> str:
 
 
 @sensitive_post_parameters("code")
-@_password_step_done
+@_staff_session
 def setup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_verified():
+        return redirect(_next_url(request))
     if has_app_device(request.user):
         return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': _next_url(request)})}")
     device, _ = TOTPDevice.objects.get_or_create(user=request.user, confirmed=False, defaults={"name": APP_DEVICE_NAME})
@@ -187,7 +193,7 @@ def new_recovery_codes(user) -> list[str]:
     return codes
 
 
-@_password_step_done
+@_staff_session
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     codes = request.session.pop(NEW_CODES_SESSION_KEY, None)
     if not codes or not request.user.is_verified():
