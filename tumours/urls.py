@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import search_views, views
 
 app_name = "tumours"
 
@@ -8,7 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tumours/", views.index, name="index"),
     path("tumours/<slug:slug>/", views.detail, name="detail"),
-    path("search/", views.search, name="search"),
+    path("search/", search_views.search, name="search"),
     path("preview/<str:token>/", views.draft_preview, name="draft_preview"),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap_section"),

@@ -14,7 +14,6 @@ from .content import PageContent, build, live_page
 from .editorial import Draft
 from .index import a_to_z, entries_html, letter_bar
 from .models import OldSlug, Tumour, next_review_after
-from .search import search_tumours
 from .sitemaps import SITEMAPS, urlset_response
 
 DRAFT_BANNER = "Draft — not visible to the public"
@@ -88,11 +87,6 @@ def render_private(request, page: PageContent, *, banner: str, staff_links: bool
     patch_cache_control(response, private=True, no_store=True)
     response["X-Robots-Tag"] = "noindex"
     return response
-
-
-def search(request):
-    results = search_tumours(query=request.GET.get("q", ""))
-    return render(request, "tumours/search.html", {"results": results})
 
 
 @cache_public_page
