@@ -109,6 +109,9 @@ HOSTILE_SHAPES = {
     "unclosed brackets before emphasis": "[" * 100 + "*" * (N - 100),
     "unclosed brackets before tags": "[" * MAX_BRACKETS + "<" * (N - MAX_BRACKETS),
     "unclosed brackets before a code span": "[" * 100 + "`" + "]" * 100 + "`" + "!" * (N - 202),
+    # Found by the generated texts below: inline footnotes (^[...]) went through the library's quadratic label
+    # parser; the site's parser has them off.
+    "footnote carets before comments": "[^" * 16 + "<" * 118 + "<!--" * ((N - 224) // 4) + "<a " + "]" * 70,
 }
 
 
@@ -202,7 +205,7 @@ LINK_SYNTAX = [
 @given(text=st.lists(st.sampled_from(LINK_SYNTAX), max_size=40).map("".join))
 def test_our_link_label_parser_gives_the_librarys_answers(text):
     library = MarkdownIt("commonmark", {"html": True, "maxNesting": PARSER_MAX_NESTING})
-    library = library.enable("table").use(footnote_plugin).use(deflist_plugin)
+    library = library.enable("table").use(footnote_plugin, inline=False).use(deflist_plugin)
     assert _parser().render(text) == library.render(text)
 
 
