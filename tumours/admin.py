@@ -134,6 +134,8 @@ class TumourAdmin(EditorialPageAdmin):
             "today": today,
             "overdue": Tumour.objects.review_overdue(today).by_review_date(),
             "due_soon": Tumour.objects.review_due_soon(today).by_review_date(),
+            # Kit pages are reviewed like tumour pages; there are a handful, in one list after them (overdue first).
+            "kits_due": TestKit.objects.review_needed(today).distinct().by_review_date(),
             "warning_days": REVIEW_WARNING_DAYS,
             "soon_until": today + datetime.timedelta(REVIEW_WARNING_DAYS),
         }

@@ -1,17 +1,20 @@
 """A kit's page in the admin, as editors and reviewers click it: the same editorial screens as a tumour page's."""
 
+import datetime
 import re
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.admin_forms import read_form
 from tests.tumours.test_public_pages import visible_text
 from tumours import services
 from tumours.editorial import Draft, Revision
-from tumours.models import TestKit
+from tumours.models import REVIEW_WARNING_DAYS, TestKit
 
 # Real commits: e-mails and the page cache's invalidation happen after a commit, as in production.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -159,3 +162,15 @@ def test_kit_editorial_screens_cost_a_fixed_number_of_queries(editor_client, edi
         services.save_draft(kit=kit_page, by=editor, fields={"description": f"Version {n}."})
     with django_assert_max_num_queries(25):
         assert editor_client.get(url(view, kit_page)).status_code == 200
+
+
+def test_kit_pages_due_for_review_are_listed_and_reviewers_reminded(editor_client, reviewer, kit_page):
+    TestKit.objects.filter(pk=kit_page.pk).update(next_review_due=timezone.localdate() - datetime.timedelta(days=3))
+    text = visible_text(editor_client.get(reverse("admin:tumours_tumour_review_due")).content.decode())
+    heading = f"Test kit pages overdue or due within {REVIEW_WARNING_DAYS} days"
+    assert f"{heading} Page Status Last reviewed Next review due Reviewed by Oncofocus Published" in text
+    mail.outbox.clear()
+    call_command("send_review_reminders")
+    (message,) = mail.outbox
+    assert "- Oncofocus (test kit page, Published): overdue since" in message.body
+    assert f"/admin/tumours/testkit/{kit_page.pk}/change/" in message.body
