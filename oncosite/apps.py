@@ -7,6 +7,7 @@ class OncositeConfig(AppConfig):
     verbose_name = "Oncosite"
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the deployment checks)
         from .roles import sync_roles_after_migrate
 
         # Keeps the role groups' permissions current as models and permissions are added. This app has no

@@ -2,7 +2,7 @@
 stays queued until an attempt succeeds."""
 
 import logging
-import smtplib
+import re
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -11,13 +11,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from oncosite.outbox import backoff
+from oncosite.outbox import backoff, drain
 from oncosite.pages import contact_details
 
 from .messages import reply_to_for
 from .models import Notification
 
 logger = logging.getLogger(__name__)
+
+CONTROL_OR_SPACE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class NotConfigured(Exception):
@@ -32,7 +34,9 @@ def build_message(notification: Notification) -> EmailMessage | None:
             raise NotConfigured("SALES_NOTIFICATION_EMAILS is empty")
         context["admin_url"] = context["site_url"] + reverse("admin:orders_testrequest_change", args=[test_request.pk])
         # Reference, tumour, requester type, country and the link: never the name, e-mail, phone or message.
-        subject = f"New test request {test_request.reference} – {test_request.tumour.name}"
+        # A line break in a header is refused by Django (BadHeaderError): names saved before the rule against
+        # control characters still go out, on one line.
+        subject = f"New test request {test_request.reference} – {one_line(test_request.tumour.name)}"
         body = render_to_string("orders/email/sales_new_request.txt", context)
         return EmailMessage(subject, body, to=settings.SALES_NOTIFICATION_EMAILS)
     if test_request.erased_at or not test_request.email:
@@ -45,6 +49,10 @@ def build_message(notification: Notification) -> EmailMessage | None:
     subject = f"Your Oncofocus test request {test_request.reference}"
     body = render_to_string("orders/email/requester_confirmation.txt", context)
     return EmailMessage(subject, body, to=[test_request.email], reply_to=reply_to)
+
+
+def one_line(text: str) -> str:
+    return " ".join(CONTROL_OR_SPACE.sub(" ", text).split())
 
 
 def error_summary(exc: Exception) -> str:
@@ -78,7 +86,7 @@ def attempt(notification_id: int) -> Notification | None:
                 notification.state = Notification.State.SENT
                 notification.sent_at = timezone.now()
             notification.last_error = ""
-        except (smtplib.SMTPException, OSError, NotConfigured) as exc:
+        except Exception as exc:  # whatever the failure, it is this notification's: recorded, retried, never raised
             notification.state = Notification.State.QUEUED
             notification.last_error = error_summary(exc)
             notification.next_attempt_at = timezone.now() + backoff(notification.attempts)
@@ -98,10 +106,4 @@ def send_pending(*, due_only: bool = False) -> tuple[int, int]:
     pending = Notification.objects.filter(state=Notification.State.QUEUED)
     if due_only:
         pending = pending.filter(next_attempt_at__lte=timezone.now())
-    sent = queued = 0
-    for pk in pending.order_by("pk").values_list("pk", flat=True):
-        if attempt(pk) is None:
-            sent += 1
-        else:
-            queued += 1
-    return sent, queued
+    return drain(pending, attempt)

@@ -4,19 +4,45 @@ from django.test import Client
 
 from oncosite.roles import CLINICAL_EDITORS, CLINICAL_REVIEWERS, SALES_TEAM
 from tests.factories import SectionFactory, TestKitFactory, TumourFactory, UserFactory
+from tests.two_factor import mark_verified
 from tumours import services
 from tumours.demo_content import load_demo_content
 from tumours.editorial import ReviewerProfile
 from tumours.models import Tumour
 
 
+@pytest.fixture(autouse=True, scope="session")
+def force_login_passes_two_factor():
+    """Test settings require a second factor for staff, as production does. Client.force_login stands for a
+    whole staff login, password and authenticator app; tests of the second factor itself log in through the
+    login form (Client.login, or a post to /admin/login/), which leaves the session waiting for a code."""
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if user.is_staff:
+            mark_verified(self, user)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Client, "force_login", force_login)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
-    # The page cache and the request form's rate limit live in the cache, which outlives a test's
-    # database rollback: every test starts from an empty one.
-    caches["default"].clear()
+    # The page cache and the rate limits live in the caches, which outlive a test's database rollback:
+    # every test starts from empty ones.
+    for cache in caches.all():
+        cache.clear()
     yield
-    caches["default"].clear()
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def proxy_warning_unseen(monkeypatch):
+    # The proxy warning is remembered per process (it is logged once): each test starts as a fresh process.
+    monkeypatch.setattr("oncosite.proxy_warning._seen_here", False)
 
 
 @pytest.fixture

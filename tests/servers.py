@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
@@ -201,9 +202,18 @@ class Browser:
         form = page.forms()[index]
         return self.post(urljoin(page.url, form.action or page.url), form.values(**changes))
 
-    def log_in(self, username: str, password: str) -> Response:
+    def log_in(self, username: str, password: str, code: Callable[[], str] | None = None) -> Response:
+        """The admin login; then, where the site asks for a second factor, the code that code() gives."""
         page = self.get("/admin/login/?next=/admin/")
-        return self.submit(page, username=username, password=password)
+        response = self.submit(page, username=username, password=password)
+        if code is None or response.status != 302:
+            return response
+        asked = self.get(response.headers["Location"])  # the admin sends a password-only session to the code page
+        if "/admin/two-factor/" in (asked.headers.get("Location") or ""):
+            page = self.get(asked.headers["Location"])
+            index = next(i for i, form in enumerate(page.forms()) if any(n == "code" for n, _ in form.fields))
+            response = self.submit(page, index, code=code())
+        return response
 
 
 class TcpProxy:
@@ -259,3 +269,34 @@ class TcpProxy:
             for sock in (source, sink):
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
+
+
+class RedisServer:
+    """A Redis of the test's own on a free port, which the test may stop and start again (the shared one on 6379
+    is never touched). Nothing is saved to disk: a restarted server is empty, as a restarted cache would be."""
+
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 10) -> "RedisServer":
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603 - fixed command
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+                s.sendall(b"PING\r\n")
+                if s.recv(16).startswith(b"+PONG"):
+                    return self
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("redis-server did not answer in time")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)

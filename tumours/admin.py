@@ -127,13 +127,17 @@ class TumourAdmin(EditorialPageAdmin):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         today = timezone.localdate()
+        # One query for both lists: what is needed is overdue or due soon, and the date says which.
+        overdue, due_soon = [], []
+        for page in Tumour.objects.review_needed(today).distinct().by_review_date():
+            (overdue if page.next_review_due is None or page.next_review_due < today else due_soon).append(page)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": "Pages due for clinical review",
             "today": today,
-            "overdue": Tumour.objects.review_overdue(today).by_review_date(),
-            "due_soon": Tumour.objects.review_due_soon(today).by_review_date(),
+            "overdue": overdue,
+            "due_soon": due_soon,
             # Kit pages are reviewed like tumour pages; there are a handful, in one list after them (overdue first).
             "kits_due": TestKit.objects.review_needed(today).distinct().by_review_date(),
             "warning_days": REVIEW_WARNING_DAYS,

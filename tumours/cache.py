@@ -35,14 +35,28 @@ def _new_generation(cache) -> str:
     return cache.get(GENERATION_KEY, "")
 
 
-def _cache_key(request) -> str:
-    where = hashlib.sha256(f"{request.get_host()}{request.path}".encode()).hexdigest()
+def _cache_key(request, variant: str = "") -> str:
+    where = hashlib.sha256(f"{request.get_host()}{request.path}\n{variant}".encode()).hexdigest()
     return f"pages:{where}"
 
 
-def _may_use_cache(request) -> bool:
-    # Staff may see previews and drafts; a query string is a different page we do not cache.
-    return request.method in ("GET", "HEAD") and not request.GET and not request.user.is_authenticated
+def _may_use_cache(request, *, query_key=None) -> bool:
+    # Staff may see previews and drafts; a query string is a different page we do not cache, unless the view
+    # says which part of it makes the page (query_key).
+    return (
+        request.method in ("GET", "HEAD")
+        and (query_key is not None or not request.GET)
+        and not request.user.is_authenticated
+    )
+
+
+def _without_body_for_head(request, response: HttpResponse) -> HttpResponse:
+    # HEAD gets the headers a GET would, Content-Length included, and no body.
+    if request.method == "HEAD" and not response.streaming:
+        length = len(response.content)
+        response.content = b""
+        response["Content-Length"] = str(length)
+    return response
 
 
 def _may_store(request, response) -> bool:
@@ -75,14 +89,14 @@ def _apply_due_changes() -> datetime.datetime | None:
     return next_scheduled_change()
 
 
-def _lookup(cache, request) -> tuple[HttpResponse | None, str | None]:
+def _lookup(cache, request, variant: str = "") -> tuple[HttpResponse | None, str | None]:
     """The cached page if it was built under the current generation, and that generation: one round trip."""
-    key = _cache_key(request)
+    key = _cache_key(request, variant)
     found = cache.get_many([GENERATION_KEY, key])
     generation, stored = found.get(GENERATION_KEY), found.get(key)
     if generation is not None and stored is not None and stored[0] == generation:
         _, status, headers, content = stored
-        return HttpResponse(content, status=status, headers=headers), generation
+        return _without_body_for_head(request, HttpResponse(content, status=status, headers=headers)), generation
     return None, generation
 
 
@@ -119,15 +133,20 @@ def _is_cached_view(path: str) -> bool:
         return False
 
 
-def cache_public_page(view):
+def cache_public_page(view=None, *, query_key=None):
+    """Cache the view's page for anonymous visitors. query_key(request) -> str, for a page that depends on its
+    query string (search): the normalised part that makes the page, cached as a page of its own."""
+    if view is None:
+        return lambda view: cache_public_page(view, query_key=query_key)
+
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not _may_use_cache(request):
+        if not _may_use_cache(request, query_key=query_key):
             _apply_due_changes()
             return view(request, *args, **kwargs)
         cache = caches["default"]
-        key = _cache_key(request)
-        response, generation = _lookup(cache, request)
+        variant = query_key(request) if query_key else ""
+        response, generation = _lookup(cache, request, variant)
         if response is not None:
             return response
         if generation is None:
@@ -140,8 +159,10 @@ def cache_public_page(view):
         timeout = _timeout(next_change)
         if timeout and _may_store(request, response):
             headers = {name: response[name] for name in REPLAYED_HEADERS if response.has_header(name)}
-            cache.set(key, (generation, response.status_code, headers, response.content), timeout)
-        return response
+            content = (generation, response.status_code, headers, response.content)
+            cache.set(_cache_key(request, variant), content, timeout)
+        return _without_body_for_head(request, response)
 
-    wrapped.public_page_cache = True
+    # The early answer in PublicPageCacheMiddleware is for pages without a query string only.
+    wrapped.public_page_cache = query_key is None
     return wrapped

@@ -1,9 +1,23 @@
-"""The one path from an editor's markdown to HTML, for the public page and the admin preview alike."""
+"""The one path from an editor's markdown to HTML, for the public page and the admin preview alike.
 
+markdown-it-py (CommonMark) parses in time linear in the input; Python-Markdown took 7.3 s on 8,000 characters
+of "[" then "]" and raised RecursionError on lists nested 250 deep (bench/markdown_renderers.py,
+BENCHMARKS.md). Linear is not yet bounded, so a text is rendered only within the budgets below, which the
+content's validators (tumours/validators.py) enforce at input; a stored text past them (older than the limits)
+is shown escaped, never run through the parser, and logged. nh3 then sanitises with an allow-list.
+"""
+
+import logging
 import threading
+from types import SimpleNamespace
 
-import markdown as markdown_lib
 import nh3
+from django.utils.html import linebreaks
+from markdown_it import MarkdownIt
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6",
@@ -20,22 +34,115 @@ ALLOWED_ATTRIBUTES = {
 }
 # Relative URLs stay allowed (links to other pages, uploaded images); data:, javascript: and the rest do not.
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
-MARKDOWN_EXTENSIONS = ["extra", "sane_lists"]
+
+# The budgets that keep one render under 100 ms on a 2-core server (worst shapes measured at ~50 ms, see
+# BENCHMARKS.md "Markdown"): characters, link/image/footnote brackets (each "[" costs ~11 µs, ten times a
+# letter), and lists and quotes inside each other.
+MAX_MARKDOWN_CHARS = 10_000
+MAX_BRACKETS = 500
+MAX_NESTING = 10
+# The parser stops nesting at this depth and drops the rest of the text; far above what MAX_NESTING lets in.
+PARSER_MAX_NESTING = 40
+CONTAINERS = {"blockquote_open", "bullet_list_open", "ordered_list_open", "dl_open"}
 
 
-# Building a Markdown instance (loading its extensions) costs more than converting a section, so each thread
-# keeps one and resets it between conversions; instances are not safe to share across threads.
+def parse_link_label(state, start: int, disableNested: bool = False) -> int:  # noqa: N803 - the library's name
+    """markdown-it's parseLinkLabel, remembering the answer for every "[" it passes.
+
+    The library's version walks from each "[" to its "]" or the end of the paragraph, again for every "[": 100
+    unclosed "[" before 9,900 "*" took 115 ms. One walk here settles each "[" it meets (a stack pairs them with
+    their "]"), and the answers are kept in the parse state's own cache under keys of our own, so a paragraph
+    is walked about once. Same answers as the library's, which tests/tumours/test_markdown_limits.py checks.
+    """
+    cache, end = state.cache, state.posMax
+
+    def key(position: int) -> tuple:
+        return ("label", position, end, disableNested)
+
+    if key(start) in cache:
+        return cache[key(start)]
+    old_position, state.pos = state.pos, start + 1
+    unclosed = [start]
+    while state.pos < end and unclosed:
+        marker, before = state.src[state.pos], state.pos
+        if marker == "]":
+            cache[key(unclosed.pop())] = before
+            if not unclosed:
+                break
+        state.md.inline.skipToken(state)
+        if marker == "[":
+            if state.pos != before + 1 and disableNested:
+                break  # a link inside: no label for this "[" nor any still open around it
+            if state.pos == before + 1:
+                known = cache.get(key(before))
+                if known is None:
+                    unclosed.append(before)
+                elif known == -1:
+                    break  # its label never closes, so neither do the ones around it
+                else:
+                    state.pos = known + 1
+    for position in unclosed:
+        cache[key(position)] = -1
+    state.pos = old_position
+    return cache[key(start)]
+
+
+def _parser() -> MarkdownIt:
+    options = {"html": True, "maxNesting": PARSER_MAX_NESTING}
+    md = MarkdownIt("commonmark", options).enable("table").use(footnote_plugin).use(deflist_plugin)
+    # md.helpers is the instance's own reference to the helper functions its rules call.
+    md.helpers = SimpleNamespace(**{**vars(md.helpers), "parseLinkLabel": parse_link_label})
+    return md
+
+
+# A parser holds no per-text state (each render gets its own env), but building one costs more than a short
+# section, so each thread keeps one.
 _local = threading.local()
 
 
-def _converter() -> markdown_lib.Markdown:
-    if not hasattr(_local, "converter"):
-        _local.converter = markdown_lib.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html")
-    return _local.converter.reset()
+def _md() -> MarkdownIt:
+    if not hasattr(_local, "md"):
+        _local.md = _parser()
+    return _local.md
 
 
-def render_markdown(text: str) -> str:
-    html = _converter().convert(text or "")
+def nesting_depth(tokens) -> int:
+    depth = deepest = 0
+    for token in tokens:
+        if token.type in CONTAINERS:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.nesting == -1 and token.type.replace("_close", "_open") in CONTAINERS:
+            depth -= 1
+    return deepest
+
+
+def size_problems(text: str, *, max_chars: int = MAX_MARKDOWN_CHARS) -> list[str]:
+    """What makes a text too costly to render, in words for an editor; found without parsing it."""
+    problems = []
+    if len(text) > max_chars:
+        problems.append(f"This text is {len(text):,} characters long; the limit here is {max_chars:,}. Shorten it.")
+    if text.count("[") > MAX_BRACKETS:
+        problems.append(
+            f"This text has {text.count('['):,} square brackets; at most {MAX_BRACKETS} are allowed "
+            "(each link, image and footnote uses one or two)."
+        )
+    return problems
+
+
+def structure_problems(tokens) -> list[str]:
+    if nesting_depth(tokens) > MAX_NESTING:
+        return [f"Lists and quotes are nested more than {MAX_NESTING} deep. Flatten them."]
+    return []
+
+
+def markdown_problems(text: str, *, max_chars: int = MAX_MARKDOWN_CHARS) -> list[str]:
+    """Every reason this text cannot be rendered, or an empty list."""
+    problems = size_problems(text, max_chars=max_chars)
+    return problems or structure_problems(_md().parse(text, {}))
+
+
+def _sanitise(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -44,3 +151,30 @@ def render_markdown(text: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+def escaped(text: str) -> str:
+    """The text as typed, escaped, in paragraphs: what a visitor sees of a text that could not be rendered."""
+    return linebreaks(text, autoescape=True)
+
+
+def render_markdown(text: str) -> str:
+    text = text or ""
+    problems = size_problems(text)
+    if problems:
+        return _unrendered(text, problems[0])
+    md = _md()
+    try:
+        env: dict = {}
+        tokens = md.parse(text, env)
+        if max((token.level for token in tokens), default=0) >= PARSER_MAX_NESTING - 1:
+            return _unrendered(text, "nested past the parser's limit")
+        return _sanitise(md.renderer.render(tokens, md.options, env))
+    except Exception as error:  # whatever the parser trips on, the page must still show
+        return _unrendered(text, f"{type(error).__name__} while rendering")
+
+
+def _unrendered(text: str, reason: str) -> str:
+    # No content in the log: the text may be long, and the length and reason are enough to find it.
+    logger.error("Markdown shown unrendered (%s characters): %s", len(text), reason)
+    return escaped(text)

@@ -1,35 +1,55 @@
-"""Staff-only versions of markdownx's preview and upload endpoints (the package's own are public)."""
+"""The markdown editor's preview and upload endpoints, for those who may edit the content they serve.
+
+markdownx's own views are open to anyone; ours need a permission to change (or add) tumour pages or test kits,
+so clinical editors and reviewers have them and Sales, who may only read pages, does not.
+"""
 
 from functools import wraps
 
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from .images import ImageRejected, store_uploaded_image
-from .markdown import render_markdown
+from .markdown import markdown_problems, render_markdown
+
+EDIT_PERMISSIONS = (
+    "tumours.add_tumour",
+    "tumours.change_tumour",
+    "tumours.add_testkit",
+    "tumours.change_testkit",
+)
 
 
-def staff_only(view):
+def may_edit_content(user) -> bool:
+    return user.is_active and user.is_staff and any(user.has_perm(perm) for perm in EDIT_PERMISSIONS)
+
+
+def content_editors_only(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        user = request.user
-        if not (user.is_active and user.is_staff):
-            return HttpResponseForbidden("Staff only.")
+        if not may_edit_content(request.user):
+            return HttpResponseForbidden("Only clinical editors and reviewers may use this.")
         return view(request, *args, **kwargs)
 
     return wrapped
 
 
-@staff_only
+@content_editors_only
 @require_POST
 def markdownify(request):
     content = request.POST.get("content")
     if content is None:
         return HttpResponseBadRequest("Missing 'content'.")
+    # The field's own limit is checked on save; here the renderer's, so a preview never runs past its budget.
+    problems = markdown_problems(content.replace("\r\n", "\n"))
+    if problems:
+        items = format_html_join("", "<li>{}</li>", ((problem,) for problem in problems))
+        return HttpResponse(format_html('<div class="markdown-problems"><p>Not shown:</p><ul>{}</ul></div>', items))
     return HttpResponse(render_markdown(content))
 
 
-@staff_only
+@content_editors_only
 @require_POST
 def upload(request):
     # Same contract as markdownx's view: {"image_code": ...} on success, {"image": [message]} with a 400.

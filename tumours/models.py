@@ -12,6 +12,12 @@ from django.utils import timezone
 from markdownx.models import MarkdownxField
 
 from .editorial import Draft, EditorialEvent, PreviewLink, Revision
+from .validators import (
+    validate_kit_description,
+    validate_section_body,
+    validate_single_line,
+    validate_summary,
+)
 
 REVIEW_INTERVAL_MONTHS = 12
 REVIEW_WARNING_DAYS = 30
@@ -100,6 +106,7 @@ class ReviewedPage(models.Model):
         max_length=250,
         blank=True,
         editable=False,
+        validators=[validate_single_line],
         help_text="The approving reviewer's name and role as shown to the public, from their reviewer profile "
         "when they approved a clinical review.",
     )
@@ -139,8 +146,13 @@ class ReviewedPage(models.Model):
 class PageSection(models.Model):
     """An ordered markdown section of a page."""
 
-    heading = models.CharField(max_length=200, help_text="Shown as the section's heading, e.g. Treatment.")
-    body = MarkdownxField(help_text="The section's text. Markdown; the preview shows exactly what visitors see.")
+    heading = models.CharField(
+        max_length=200, validators=[validate_single_line], help_text="Shown as the section's heading, e.g. Treatment."
+    )
+    body = MarkdownxField(
+        validators=[validate_section_body],
+        help_text="The section's text. Markdown; the preview shows exactly what visitors see.",
+    )
     position = models.PositiveIntegerField(default=0, help_text="Sections are shown in ascending order.")
 
     class Meta:
@@ -175,7 +187,12 @@ class TestKit(ReviewedPage):
 
     CONTENT_FIELDS = ("name", "slug", "description")
 
-    name = models.CharField(max_length=100, unique=True, help_text="The kit's name as sold, e.g. Oncofocus.")
+    name = models.CharField(
+        max_length=100,
+        unique=True,
+        validators=[validate_single_line],
+        help_text="The kit's name as sold, e.g. Oncofocus.",
+    )
     slug = models.SlugField(
         max_length=100,
         unique=True,
@@ -183,8 +200,9 @@ class TestKit(ReviewedPage):
         "It cannot change once the page has been public.",
     )
     description = MarkdownxField(
+        validators=[validate_kit_description],
         help_text="The kit in a few sentences: the start of its page, and the kit box on every tumour page that "
-        "offers it. Markdown."
+        "offers it. Markdown.",
     )
 
     drafts = GenericRelation(Draft, related_query_name="kit")
@@ -245,7 +263,9 @@ class Tumour(ReviewedPage):
     CONTENT_FIELDS = ("name", "slug", "also_known_as", "summary")
 
     name = models.CharField(
-        max_length=200, help_text="The name patients and clinicians know it by, e.g. Leiomyosarcoma."
+        max_length=200,
+        validators=[validate_single_line],
+        help_text="The name patients and clinicians know it by, e.g. Leiomyosarcoma.",
     )
     slug = models.SlugField(
         max_length=200,
@@ -256,9 +276,12 @@ class Tumour(ReviewedPage):
     also_known_as = models.CharField(
         max_length=500,
         blank=True,
+        validators=[validate_single_line],
         help_text="Other names and abbreviations, separated by commas, e.g. LMS.",
     )
-    summary = MarkdownxField(help_text="The lead paragraphs shown above the sections. Markdown.")
+    summary = MarkdownxField(
+        validators=[validate_summary], help_text="The lead paragraphs shown above the sections. Markdown."
+    )
     test_kits = models.ManyToManyField(
         TestKit,
         blank=True,
@@ -353,9 +376,13 @@ class Section(PageSection):
 
 class Source(models.Model):
     tumour = models.ForeignKey(Tumour, on_delete=models.CASCADE, related_name="sources")
-    title = models.CharField(max_length=300, help_text="The cited work's title, e.g. Leiomyosarcoma.")
+    title = models.CharField(
+        max_length=300, validators=[validate_single_line], help_text="The cited work's title, e.g. Leiomyosarcoma."
+    )
     url = models.URLField(max_length=500, help_text="Where a reader can find the source.")
-    publisher = models.CharField(max_length=200, blank=True, help_text="e.g. Wikipedia.")
+    publisher = models.CharField(
+        max_length=200, blank=True, validators=[validate_single_line], help_text="e.g. Wikipedia."
+    )
     accessed_on = models.DateField(null=True, blank=True, help_text="When the source was last checked.")
     licence = models.CharField(
         max_length=100,

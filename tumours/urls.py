@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import search_views, views
 
 app_name = "tumours"
 
@@ -11,7 +11,7 @@ urlpatterns = [
     path("tests/", views.kit_index, name="kits"),
     path("tests/<slug:slug>/", views.kit_detail, name="kit"),
     path("tests/<slug:slug>/request/", views.kit_request, name="kit_request"),
-    path("search/", views.search, name="search"),
+    path("search/", search_views.search, name="search"),
     path("preview/<str:token>/", views.draft_preview, name="draft_preview"),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap_section"),

@@ -14,11 +14,9 @@ from .cache import cache_public_page
 from .content import KitPageContent, PageContent, build, live_kit_page
 from .editorial import Draft
 from .index import a_to_z, entries_html, group_entries, letter_bar
-from .kit_search import matching_kits
 from .models import OldSlug, ReviewedPage, TestKit, Tumour, next_review_after
 from .page_kinds import KIT, kind_of
 from .public_forms import PickTumourForm
-from .search import search_tumours
 from .sitemaps import SITEMAPS, urlset_response
 from .structured_data import kit_breadcrumbs
 
@@ -176,16 +174,6 @@ def render_private(request, page: PageContent | KitPageContent, *, banner: str, 
     patch_cache_control(response, private=True, no_store=True)
     response["X-Robots-Tag"] = "noindex"
     return response
-
-
-def search(request):
-    query = request.GET.get("q", "")
-    results = search_tumours(query=query)
-    kits = published_kits()
-    kit_hits = matching_kits(query, kits) if results.query else []
-    found = len(results.hits) + len(kit_hits)
-    context = {"results": results, "kit_hits": kit_hits, "found": found, "published_kits": kits}
-    return render(request, "tumours/search.html", context)
 
 
 @cache_public_page

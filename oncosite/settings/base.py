@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "oncosite",
     "tumours",
     "orders",
@@ -44,6 +47,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before whitenoise, so static files carry these headers too.
     "oncosite.middleware.SecurityHeadersMiddleware",
+    # Warns once when a proxy forwards requests that CLIENT_IP_HEADER does not describe.
+    "oncosite.proxy_warning.ForwardedForWarningMiddleware",
     "csp.middleware.CSPMiddleware",
     "oncosite.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -55,6 +60,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this session passed the second factor, then: no admin page for a staff session that has not.
+    "django_otp.middleware.OTPMiddleware",
+    "oncosite.two_factor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -75,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "oncosite.context_processors.canonical_url",
+                "oncosite.proxy_warning.admin_warning",
             ],
         },
     },
@@ -129,17 +138,34 @@ EDITORIAL_FOUR_EYES = env.bool("EDITORIAL_FOUR_EYES", default=True)
 # Public pages are cached for anonymous visitors (tumours/cache.py) and dropped on every content change;
 # this is only the longest any entry may live.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
-# The rate limit on the request form counts in the default cache, so it must be shared by every app server:
-# Redis in production. Without REDIS_URL (development, tests) a per-process memory cache is enough.
+# Redis is a cache, never a single point of failure (oncosite/redis_cache.py): while it is away pages are built
+# from the database, edits and requests are saved, and the rate limits count in each process's memory.
+# Every app server must share it in production (the rate limits count across servers); without REDIS_URL
+# (development, tests) per-process memory caches stand in, and production's `check --deploy` fails.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "oncosite.redis_cache.SharedRedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        # After an outage the page cache drops every page: a drop may have been missed while Redis was away.
+        "default": {
+            "BACKEND": "oncosite.redis_cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"ON_RECOVERY": "tumours.cache.drop_public_pages"},
+        },
+        "ratelimit": {"BACKEND": "oncosite.redis_cache.LocalFallbackRedisCache", "LOCATION": REDIS_URL},
+    }
     # django-ratelimit lists only third-party Redis backends; Django's own increments atomically too.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+        "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+    }
     # A per-process cache counts per process: acceptable for one dev server or a test run, not production.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+RATELIMIT_USE_CACHE = "ratelimit"
+
+# Searches a client IP may run per period past the cache (N/s, N/m, N/h or N/d); past it, a friendly 429 page.
+SEARCH_RATE_LIMIT = env("SEARCH_RATE_LIMIT", default="60/m")
 
 # Test requests (orders/): see README "Test requests".
 ORDER_RATE_LIMIT = env("ORDER_RATE_LIMIT", default="5/h")  # read at request time, so tests may override it
@@ -220,6 +246,11 @@ AXES_LOCKOUT_TEMPLATE = "axes/locked_out.html"
 # Behind a proxy REMOTE_ADDR is the proxy's: oncosite/client_ip.py follows CLIENT_IP_HEADER and
 # TRUSTED_PROXY_COUNT, as the request form's rate limit does.
 AXES_CLIENT_IP_CALLABLE = "oncosite.client_ip.client_ip"
+
+# Staff need a second factor after the password (oncosite/two_factor.py): a code from an authenticator app, or a
+# single-use recovery code. On everywhere except the dev settings; production's `check --deploy` fails without it.
+STAFF_TWO_FACTOR_REQUIRED = env.bool("STAFF_TWO_FACTOR_REQUIRED", default=True)
+OTP_TOTP_ISSUER = "Oncosite"
 
 # Sessions live in the database (django.contrib.sessions' default), so every app server sees them.
 # Only staff log in; their sessions end 8 hours after login. The cookie is HTTP-only and SameSite=Lax

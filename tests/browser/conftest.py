@@ -6,8 +6,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from tests.factories import SectionFactory, UserFactory
+from tests.two_factor import app_device, next_code
 from tumours.demo_content import load_demo_content
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable from it.
@@ -91,10 +93,15 @@ def staff_user(transactional_db):
 
 
 def log_in(page, username: str) -> None:
+    """Password, then the code the staff member's authenticator app shows (computed from its key)."""
+    device = app_device(get_user_model().objects.get(username=username))
     page.goto("/admin/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/two-factor/**")
+    page.get_by_label("Code").fill(next_code(device))
+    page.get_by_role("button", name="Verify").click()
     page.wait_for_url("**/admin/")
 
 

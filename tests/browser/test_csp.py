@@ -3,6 +3,7 @@
 import pytest
 
 from tests.factories import UserFactory
+from tests.two_factor import app_device, next_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,10 +34,12 @@ def violations(page) -> list[str]:
 
 
 def test_the_editor_and_its_live_preview_work_under_the_policy(page, live_server, demo_tumour):
-    UserFactory(username="chief", is_superuser=True)
+    device = app_device(UserFactory(username="chief", is_superuser=True))
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "chief")
     page.fill("#id_password", "correct horse battery")
+    page.click("input[type=submit]")
+    page.fill("#id_code", next_code(device))
     page.click("input[type=submit]")
     page.wait_for_url(f"{live_server.url}/admin/")
 

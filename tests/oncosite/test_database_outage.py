@@ -28,7 +28,12 @@ def visitor():
 def test_healthz_answers_ok_while_the_database_answers(visitor):
     response = visitor.get("/healthz")
     assert response.status_code == 200
-    assert response.content == b"ok\n"
+    assert response.content.decode().splitlines() == [
+        "ok",
+        "database: ok",
+        "cache: ok (this process's memory)",
+        "mail: ok",
+    ]
     assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
 
 
@@ -36,7 +41,7 @@ def test_healthz_answers_503_with_a_short_body_when_the_database_does_not(visito
     with database_down():
         response = visitor.get("/healthz")
     assert response.status_code == 503
-    assert response.content == b"database unavailable\n"
+    assert response.content.decode().splitlines()[:2] == ["database unavailable", "database: down"]
 
 
 def test_public_pages_show_the_branded_503_page_and_recover_by_themselves(visitor, demo_tumour):

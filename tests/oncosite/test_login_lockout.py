@@ -5,6 +5,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from tests.factories import UserFactory
+from tests.two_factor import app_device, next_code
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,9 @@ def test_a_successful_login_resets_the_count(client, editor):
 
 
 def test_staff_sessions_end_after_eight_hours(client, editor):
+    device = app_device(editor)
     assert log_in(client, RIGHT).status_code == 302
+    assert client.post("/admin/two-factor/", {"code": next_code(device)}).status_code == 302
     assert client.session.get_expiry_age() == 8 * 60 * 60
     assert client.get("/admin/").status_code == 200
     session = Session.objects.get(session_key=client.session.session_key)

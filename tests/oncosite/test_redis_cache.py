@@ -27,3 +27,34 @@ def test_one_client_serves_every_call(shared_cache):
     backend = shared_cache._cache
     assert backend.get_client() is backend.get_client()
     assert backend.get_client(write=True) is backend.get_client(write=True)
+
+
+def nowhere() -> str:
+    # A port on this machine where nothing listens: every connection is refused at once.
+    from tests.servers import free_port
+
+    return f"redis://127.0.0.1:{free_port()}/0"
+
+
+def test_an_unreachable_redis_is_a_miss_for_reads_and_a_no_op_for_writes(caplog):
+    from oncosite.redis_cache import FailOpenRedisCache
+
+    cache = FailOpenRedisCache(nowhere(), {})
+    assert cache.get("page", "default") == "default"
+    assert cache.get_many(["a", "b"]) == {}
+    assert cache.add("token", "x") is False
+    cache.set("page", "html")
+    cache.delete("page")
+    assert cache.incr("hits") is None
+    assert cache.ping() is False
+    outage_logs = [r for r in caplog.records if r.name == "oncosite.redis_cache"]
+    assert len(outage_logs) == 1  # once for the outage, not once per call
+
+
+def test_the_rate_limit_cache_counts_in_memory_while_redis_is_unreachable():
+    from oncosite.redis_cache import LocalFallbackRedisCache
+
+    cache = LocalFallbackRedisCache(nowhere(), {})
+    assert cache.add("rl:1.2.3.4", 1, 60) is True
+    assert cache.incr("rl:1.2.3.4") == 2
+    assert cache.get("rl:1.2.3.4") == 2

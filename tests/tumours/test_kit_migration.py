@@ -11,7 +11,7 @@ from tumours import services
 from tumours.editorial import Draft, Revision
 from tumours.models import TestKit
 
-BEFORE = [("tumours", "0004_editorial_drafts")]
+BEFORE = [("tumours", "0005_content_limits")]
 DESCRIPTION = "The most comprehensive test.\r\n\r\nIt finds the right drug for your cancer.  "
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -131,6 +131,6 @@ def test_preview_is_refused_without_change_permission(client, sales_client, draf
 
 def test_draft_preview_uses_a_fixed_number_of_queries(editor_client, draft, django_assert_max_num_queries):
     SectionFactory.create_batch(10, tumour=draft)
-    # session, user, permissions, the page and its three prefetches
-    with django_assert_max_num_queries(9):
+    # session, user, the second-factor device, permissions, the page and its three prefetches
+    with django_assert_max_num_queries(10):
         assert editor_client.get("/tumours/angiosarcoma/").status_code == 200

@@ -9,6 +9,7 @@ of it. Each kit gets one revision of that content as its live revision, the star
 import django.db.models.deletion
 import django.utils.timezone
 import markdownx.models
+import tumours.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -45,7 +46,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('tumours', '0004_editorial_drafts'),
+        ('tumours', '0005_content_limits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -88,7 +89,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='testkit',
             name='reviewed_by',
-            field=models.CharField(blank=True, editable=False, help_text="The approving reviewer's name and role as shown to the public, from their reviewer profile when they approved a clinical review.", max_length=250),
+            field=models.CharField(blank=True, editable=False, help_text="The approving reviewer's name and role as shown to the public, from their reviewer profile when they approved a clinical review.", max_length=250, validators=[tumours.validators.validate_single_line]),
         ),
         migrations.AddField(
             model_name='testkit',
@@ -108,7 +109,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='testkit',
             name='description',
-            field=markdownx.models.MarkdownxField(help_text='The kit in a few sentences: the start of its page, and the kit box on every tumour page that offers it. Markdown.'),
+            field=markdownx.models.MarkdownxField(help_text='The kit in a few sentences: the start of its page, and the kit box on every tumour page that offers it. Markdown.', validators=[tumours.validators.validate_kit_description]),
         ),
         migrations.AlterField(
             model_name='testkit',
@@ -119,8 +120,8 @@ class Migration(migrations.Migration):
             name='KitSection',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('heading', models.CharField(help_text="Shown as the section's heading, e.g. Treatment.", max_length=200)),
-                ('body', markdownx.models.MarkdownxField(help_text="The section's text. Markdown; the preview shows exactly what visitors see.")),
+                ('heading', models.CharField(help_text="Shown as the section's heading, e.g. Treatment.", max_length=200, validators=[tumours.validators.validate_single_line])),
+                ('body', markdownx.models.MarkdownxField(help_text="The section's text. Markdown; the preview shows exactly what visitors see.", validators=[tumours.validators.validate_section_body])),
                 ('position', models.PositiveIntegerField(default=0, help_text='Sections are shown in ascending order.')),
                 ('kit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='tumours.testkit')),
             ],
