@@ -7,13 +7,13 @@ from django.db.models import OuterRef, Subquery
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from markdownx.models import MarkdownxField
-from markdownx.widgets import AdminMarkdownxWidget
 
 from . import services
-from .admin_pages import TumourPagesMixin
+from .admin_pages import EditorialPagesMixin
 from .editorial import Draft, ReviewerProfile
-from .models import REVIEW_WARNING_DAYS, OldSlug, TestKit, Tumour
+from .forms import KitPageForm, PageForm
+from .models import REVIEW_WARNING_DAYS, OldSlug, ReviewedPage, TestKit, Tumour
+from .page_kinds import KIT, TUMOUR
 
 
 class ReviewFilter(admin.SimpleListFilter):
@@ -35,8 +35,8 @@ class EditorialStateFilter(admin.SimpleListFilter):
     title = "editorial state"
     parameter_name = "state"
     states = {
-        "live": ("Live", {"status": Tumour.Status.PUBLISHED}),
-        "not_live": ("Not published", {"status": Tumour.Status.DRAFT}),
+        "live": ("Live", {"status": ReviewedPage.Status.PUBLISHED}),
+        "not_live": ("Not published", {"status": ReviewedPage.Status.DRAFT}),
         "draft": ("With draft changes", {"draft_state__isnull": False}),
         Draft.State.IN_REVIEW: ("Awaiting review", {"draft_state": Draft.State.IN_REVIEW}),
         Draft.State.CHANGES_REQUESTED: ("Changes requested", {"draft_state": Draft.State.CHANGES_REQUESTED}),
@@ -52,11 +52,10 @@ class EditorialStateFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.register(Tumour)
-class TumourAdmin(TumourPagesMixin, admin.ModelAdmin):
+class EditorialPageAdmin(EditorialPagesMixin, admin.ModelAdmin):
+    """The list of one kind of page, with where each stands, and its editorial views (tumours/admin_pages.py)."""
+
     list_display = ["name", "editorial_state", "last_reviewed_on", "next_review_due", "updated_at"]
-    list_filter = [EditorialStateFilter, ReviewFilter, "test_kits"]
-    search_fields = ["name", "also_known_as"]
     ordering = ["name"]
 
     class Media:
@@ -65,7 +64,9 @@ class TumourAdmin(TumourPagesMixin, admin.ModelAdmin):
         js = ["js/markdownx-inline.js", "tumours/js/page-editor.js"]
 
     def get_queryset(self, request):
-        drafts = Draft.objects.filter(content_type=ContentType.objects.get_for_model(Tumour), object_id=OuterRef("pk"))
+        drafts = Draft.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model), object_id=OuterRef("pk")
+        )
         return (
             super()
             .get_queryset(request)
@@ -80,6 +81,9 @@ class TumourAdmin(TumourPagesMixin, admin.ModelAdmin):
         return services.state_label(is_live=obj.is_public, draft_state=obj.draft_state, go_live_at=obj.draft_go_live_at)
 
     def get_urls(self):
+        return self.editorial_urls() + super().get_urls()
+
+    def editorial_urls(self):
         info = self.opts.app_label, self.opts.model_name
         wrap = self.admin_site.admin_view
 
@@ -87,7 +91,6 @@ class TumourAdmin(TumourPagesMixin, admin.ModelAdmin):
             return path(pattern, wrap(view), name="{}_{}_{}".format(*info, name))
 
         return [
-            route("review-due/", self.review_due_view, "review_due"),
             route("add/preview/", self.preview_view, "add_preview"),
             route("<path:object_id>/preview/", self.preview_view, "preview"),
             route("<path:object_id>/review/", self.review_view, "review"),
@@ -96,19 +99,47 @@ class TumourAdmin(TumourPagesMixin, admin.ModelAdmin):
             route("<path:object_id>/unpublish/", self.unpublish_view, "unpublish"),
             route("<path:object_id>/preview-links/", self.preview_links_view, "preview_links"),
             route("<path:object_id>/history/<int:version_id>/compare/", self.compare_view, "compare"),
-        ] + super().get_urls()
+        ]
+
+
+@admin.register(Tumour)
+class TumourAdmin(EditorialPageAdmin):
+    page_kind, page_keyword, page_form = TUMOUR, "tumour", PageForm
+    row_help = {
+        "sections": "Shown in this order below the summary. Move a section with its buttons; tick “Remove” to drop it.",
+        "sources": "Listed in this order at the end of the page.",
+    }
+    list_filter = [EditorialStateFilter, ReviewFilter, "test_kits"]
+    search_fields = ["name", "also_known_as"]
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        review_due = path(
+            "review-due/", self.admin_site.admin_view(self.review_due_view), name="{}_{}_review_due".format(*info)
+        )
+        return [review_due, *super().get_urls()]
+
+    def edit_page_context(self, page):
+        old_slugs = list(page.old_slugs.values_list("slug", flat=True)) if page.pk else []
+        return {"old_slugs": old_slugs, "old_slug_prefix": "/tumours/"}
 
     def review_due_view(self, request):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         today = timezone.localdate()
+        # One query for both lists: what is needed is overdue or due soon, and the date says which.
+        overdue, due_soon = [], []
+        for page in Tumour.objects.review_needed(today).distinct().by_review_date():
+            (overdue if page.next_review_due is None or page.next_review_due < today else due_soon).append(page)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": "Pages due for clinical review",
             "today": today,
-            "overdue": Tumour.objects.review_overdue(today).by_review_date(),
-            "due_soon": Tumour.objects.review_due_soon(today).by_review_date(),
+            "overdue": overdue,
+            "due_soon": due_soon,
+            # Kit pages are reviewed like tumour pages; there are a handful, in one list after them (overdue first).
+            "kits_due": TestKit.objects.review_needed(today).distinct().by_review_date(),
             "warning_days": REVIEW_WARNING_DAYS,
             "soon_until": today + datetime.timedelta(REVIEW_WARNING_DAYS),
         }
@@ -116,13 +147,17 @@ class TumourAdmin(TumourPagesMixin, admin.ModelAdmin):
 
 
 @admin.register(TestKit)
-class TestKitAdmin(admin.ModelAdmin):
-    """Kits show on every page that offers them, so only clinical reviewers may change them (see oncosite/roles.py)."""
+class TestKitAdmin(EditorialPageAdmin):
+    """A kit's page and its description, which also fills the kit box on every tumour page that offers it: edited
+    as a draft and approved like a tumour page."""
 
-    list_display = ["name", "slug"]
+    page_kind, page_keyword, page_form = KIT, "kit", KitPageForm
+    row_help = {
+        "sections": "Shown in this order below the description, e.g. How it works, The sample we need. "
+        "Move a section with its buttons; tick “Remove” to drop it."
+    }
+    list_filter = [EditorialStateFilter, ReviewFilter]
     search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-    formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 
 
 @admin.register(ReviewerProfile)

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from oncosite.roles import CLINICAL_REVIEWERS
 
-from .models import REVIEW_WARNING_DAYS, Tumour
+from .models import REVIEW_WARNING_DAYS, ReviewedPage, TestKit, Tumour
+from .page_kinds import kind_of
 
 
 def reviewer_addresses() -> list[str]:
@@ -18,27 +19,31 @@ def reviewer_addresses() -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def _line(tumour: Tumour, today: datetime.date) -> str:
-    if tumour.next_review_due is None:
+def _line(page: ReviewedPage, today: datetime.date) -> str:
+    if page.next_review_due is None:
         when = "no review date set"
-    elif tumour.next_review_due < today:
-        when = f"overdue since {tumour.next_review_due:%d %B %Y}"
+    elif page.next_review_due < today:
+        when = f"overdue since {page.next_review_due:%d %B %Y}"
     else:
-        when = f"due {tumour.next_review_due:%d %B %Y}"
-    link = settings.SITE_URL.rstrip("/") + reverse("admin:tumours_tumour_change", args=[tumour.pk])
-    return f"- {tumour.name} ({tumour.get_status_display()}): {when}\n  {link}"
+        when = f"due {page.next_review_due:%d %B %Y}"
+    link = settings.SITE_URL.rstrip("/") + reverse(kind_of(page).admin_url_name("change"), args=[page.pk])
+    what = "test kit page, " if isinstance(page, TestKit) else ""
+    return f"- {page.name} ({what}{page.get_status_display()}): {when}\n  {link}"
 
 
 def send_review_reminders(*, today: datetime.date | None = None) -> tuple[int, int]:
     """E-mail the reviewers the pages overdue or due within REVIEW_WARNING_DAYS. Returns (pages, recipients)."""
     today = today or timezone.localdate()
-    pages = list(Tumour.objects.review_needed(today).distinct().by_review_date())
+    pages = [
+        *Tumour.objects.review_needed(today).distinct().by_review_date(),
+        *TestKit.objects.review_needed(today).distinct().by_review_date(),
+    ]
     recipients = reviewer_addresses()
     if not pages or not recipients:
         return len(pages), 0
     body = "\n".join(
         [
-            f"These tumour pages are overdue for clinical review or due within {REVIEW_WARNING_DAYS} days:",
+            f"These pages are overdue for clinical review or due within {REVIEW_WARNING_DAYS} days:",
             "",
             *(_line(tumour, today) for tumour in pages),
             "",
