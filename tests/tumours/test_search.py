@@ -26,7 +26,7 @@ def test_every_page_has_a_labelled_search_box_in_the_header(client, demo_tumour)
         html = client.get(url).content.decode()
         header = html[html.index('<header class="site-header"') : html.index("</header>")]
         assert 'role="search"' in header and 'action="/search/"' in header
-        assert '<label class="visually-hidden" for="site-search-q">Search tumour pages</label>' in header
+        assert '<label class="visually-hidden" for="site-search-q">Search tumour and test pages</label>' in header
 
 
 @pytest.mark.parametrize("query", ["Leiomyosarcoma", "leiomyosarcoma", "LMS", "smooth muscle", "retroperitoneum"])
@@ -156,7 +156,7 @@ def test_query_echo_is_escaped(client, db):
 
 def test_empty_query_shows_just_the_form(client, db):
     html = search_page(client, "")
-    assert "Search tumour pages" in visible_text(html)
+    assert "Search tumour and test pages" in visible_text(html)
     assert "No pages found" not in html
 
 

@@ -34,7 +34,7 @@ def json_ld(html: str) -> dict:
         ("/", "<title>Tumour information and Oncofocus testing – Oncosite</title>", "Tumour information and Oncofocus"),
         ("/tumours/", "<title>Tumours A–Z – Oncosite</title>", "Tumours A–Z"),
         ("/tumours/leiomyosarcoma/", "<title>Leiomyosarcoma – Oncosite</title>", "Leiomyosarcoma"),
-        ("/search/?q=lms", "<title>Search results for “lms” – Oncosite</title>", "Search tumour pages"),
+        ("/search/?q=lms", "<title>Search results for “lms” – Oncosite</title>", "Search tumour and test pages"),
         ("/tumours/leiomyosarcoma/request-test/", "<title>Request an Oncofocus test for", "Request a test"),
     ],
 )
