@@ -77,20 +77,22 @@ def save_draft(
             raise ValidationError(errors)
         if draft is not None and content == current:
             return draft  # an untouched save records nothing
-        if draft is None and content == current and page.is_public:
+        as_rows = draft is None and content == current  # the rows' own content, as a draft
+        if as_rows and page.is_public:
             return None
-        return _write_draft(page, draft, content, by=by, comment=comment)
+        return _write_draft(page, draft, content, by=by, comment=comment, as_rows=as_rows and page.pk is not None)
 
 
-def _write_draft(page: ReviewedPage, draft: Draft | None, content: dict, *, by, comment: str) -> Draft:
+def _write_draft(page: ReviewedPage, draft: Draft | None, content: dict, *, by, comment: str, as_rows: bool) -> Draft:
+    """Point the page's draft at a revision of `content`. A draft of a page that is not live, made from its rows
+    unchanged (to bring it back), reuses the revision those rows came from instead of recording a copy."""
     now = timezone.now()
     created = page.pk is None
     if created or (kind_of(page).draft_names_unpublished_row and page.first_published_at is None):
         # A page that was never public takes its name and address from its draft (and keeps that address).
         page.name, page.slug = content["fields"]["name"], content["fields"]["slug"]
         page.save()
-    unchanged = draft is None and not created and content == page_content.live_content(page)
-    revision = page.live_revision if unchanged and page.live_revision else None
+    revision = page.live_revision if as_rows else None
     if revision is None:
         revision = Revision.objects.create(page=page, content=content, created_by=by, comment=comment)
     if draft is None:
