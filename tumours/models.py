@@ -12,6 +12,8 @@ from django.utils import timezone
 from markdownx.models import MarkdownxField
 
 from .editorial import Draft, EditorialEvent, PreviewLink, Revision
+from .feedback import PageFeedback  # noqa: F401 - models of this app
+from .link_health import LinkCheck, LinkUse  # noqa: F401 - models of this app
 from .validators import (
     validate_kit_description,
     validate_section_body,
@@ -166,6 +168,13 @@ class Tumour(models.Model):
     )
     live_revision = models.ForeignKey(
         Revision, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    reading_grade = models.FloatField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The Flesch-Kincaid grade of the hardest text of the live page (its summary or a section), "
+        "set when a draft goes live (tumours/readability.py).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

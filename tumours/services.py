@@ -25,6 +25,7 @@ from . import emails
 from .cache import drop_public_pages
 from .editorial import Draft, EditorialEvent, PreviewLink, Revision
 from .models import PUBLISH_PERMISSION, Section, Source, TestKit, Tumour, next_review_after
+from .readability import page_grade
 
 CHANGE_PERMISSION = "tumours.change_tumour"
 ADD_PERMISSION = "tumours.add_tumour"
@@ -322,6 +323,7 @@ def _go_live(tumour: Tumour, draft: Draft) -> None:
         tumour.reviewer = draft.approved_by
         tumour.reviewed_by = _reviewer_name(draft.approved_by) or tumour.reviewed_by
     tumour.live_revision = draft.revision
+    tumour.reading_grade = page_grade([content["fields"]["summary"], *(row["body"] for row in content["sections"])])
     tumour.save()
     tumour.test_kits.set(content["fields"]["test_kits"])
     _replace_rows(tumour, Section, content["sections"], page_content.SECTION_FIELDS)
