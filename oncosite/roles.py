@@ -5,7 +5,10 @@ CLINICAL_REVIEWERS = "Clinical reviewers"
 SALES_TEAM = "Sales team"
 
 # Editors change pages only through drafts (tumours/services.py), which carry the sections and sources.
-EDITOR_TUMOUR_PERMISSIONS = ["add_tumour", "change_tumour", "view_tumour", "view_testkit"]
+# Visitors' feedback on the pages is theirs to read and close.
+EDITOR_TUMOUR_PERMISSIONS = [
+    "add_tumour", "change_tumour", "view_tumour", "view_testkit", "view_pagefeedback", "change_pagefeedback",
+]  # fmt: skip
 
 ROLES = {
     CLINICAL_EDITORS: {"tumours": EDITOR_TUMOUR_PERMISSIONS},

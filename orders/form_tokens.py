@@ -18,17 +18,19 @@ class FormToken:
     issued_at: float
 
 
-def issue_form_token() -> str:
-    return signing.dumps({"n": secrets.token_urlsafe(24), "t": time.time()}, salt=SALT, compress=False)
+def issue_form_token(*, salt: str = SALT) -> str:
+    return signing.dumps({"n": secrets.token_urlsafe(24), "t": time.time()}, salt=salt, compress=False)
 
 
-def read_form_token(value: str) -> FormToken | None:
-    """The token if it is genuine, at least ORDER_FORM_MIN_SECONDS and at most two hours old; otherwise None."""
+def read_form_token(value: str, *, salt: str = SALT, min_seconds: float | None = None) -> FormToken | None:
+    """The token if it is genuine, at least `min_seconds` (default ORDER_FORM_MIN_SECONDS) and at most two hours
+    old; otherwise None. Another form signs its tokens with a salt of its own, so they cannot stand in for these."""
     try:
-        payload = signing.loads(value or "", salt=SALT, max_age=MAX_AGE_SECONDS)
+        payload = signing.loads(value or "", salt=salt, max_age=MAX_AGE_SECONDS)
         token = FormToken(nonce=str(payload["n"]), issued_at=float(payload["t"]))
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
-    if time.time() - token.issued_at < settings.ORDER_FORM_MIN_SECONDS:
+    wait = settings.ORDER_FORM_MIN_SECONDS if min_seconds is None else min_seconds
+    if time.time() - token.issued_at < wait:
         return None
     return token

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import search_views, views
+from . import feedback_views, search_views, views
 
 app_name = "tumours"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tumours/", views.index, name="index"),
     path("tumours/<slug:slug>/", views.detail, name="detail"),
+    path("tumours/<slug:slug>/feedback/", feedback_views.feedback, name="feedback"),
+    path("tumours/<slug:slug>/feedback/thanks/", feedback_views.feedback_thanks, name="feedback_thanks"),
     path("search/", search_views.search, name="search"),
     path("preview/<str:token>/", views.draft_preview, name="draft_preview"),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),

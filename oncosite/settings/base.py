@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "oncosite.context_processors.canonical_url",
+                "oncosite.context_processors.company",
                 "oncosite.proxy_warning.admin_warning",
             ],
         },
