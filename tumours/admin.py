@@ -11,8 +11,17 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
 from . import services
+from .admin_evidence import (
+    FeedbackFilter,
+    LinkProblemFilter,
+    ReadingGradeFilter,
+    open_feedback_column,
+    reading_grade_column,
+    with_open_feedback,
+)
 from .admin_pages import TumourPagesMixin
 from .editorial import Draft, ReviewerProfile
+from .link_health import LinkCheck, LinkUse
 from .models import REVIEW_WARNING_DAYS, OldSlug, TestKit, Tumour
 
 
@@ -54,8 +63,10 @@ class EditorialStateFilter(admin.SimpleListFilter):
 
 @admin.register(Tumour)
 class TumourAdmin(TumourPagesMixin, admin.ModelAdmin):
-    list_display = ["name", "editorial_state", "last_reviewed_on", "next_review_due", "updated_at"]
-    list_filter = [EditorialStateFilter, ReviewFilter, "test_kits"]
+    list_display = [
+        "name", "editorial_state", "last_reviewed_on", "next_review_due", "reading_grade", "open_feedback", "updated_at",
+    ]  # fmt: skip
+    list_filter = [EditorialStateFilter, ReviewFilter, ReadingGradeFilter, LinkProblemFilter, FeedbackFilter, "test_kits"]
     search_fields = ["name", "also_known_as"]
     ordering = ["name"]
 
@@ -66,7 +77,7 @@ class TumourAdmin(TumourPagesMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         drafts = Draft.objects.filter(content_type=ContentType.objects.get_for_model(Tumour), object_id=OuterRef("pk"))
-        return (
+        queryset = (
             super()
             .get_queryset(request)
             .annotate(
@@ -74,10 +85,19 @@ class TumourAdmin(TumourPagesMixin, admin.ModelAdmin):
                 draft_go_live_at=Subquery(drafts.values("go_live_at")[:1]),
             )
         )
+        return with_open_feedback(queryset)
 
     @admin.display(description="State")
     def editorial_state(self, obj):
         return services.state_label(is_live=obj.is_public, draft_state=obj.draft_state, go_live_at=obj.draft_go_live_at)
+
+    @admin.display(description="Reading grade", ordering="reading_grade")
+    def reading_grade(self, obj):
+        return reading_grade_column(obj)
+
+    @admin.display(description="Feedback", ordering="open_feedback")
+    def open_feedback(self, obj):
+        return open_feedback_column(obj)
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -88,6 +108,7 @@ class TumourAdmin(TumourPagesMixin, admin.ModelAdmin):
 
         return [
             route("review-due/", self.review_due_view, "review_due"),
+            route("link-problems/", self.link_problems_view, "link_problems"),
             route("add/preview/", self.preview_view, "add_preview"),
             route("<path:object_id>/preview/", self.preview_view, "preview"),
             route("<path:object_id>/review/", self.review_view, "review"),
@@ -113,6 +134,24 @@ class TumourAdmin(TumourPagesMixin, admin.ModelAdmin):
             "soon_until": today + datetime.timedelta(REVIEW_WARNING_DAYS),
         }
         return TemplateResponse(request, "admin/tumours/tumour/review_due.html", context)
+
+    def link_problems_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        uses = (
+            LinkUse.objects.filter(link__state__in=LinkCheck.PROBLEMS)
+            .select_related("link", "tumour")
+            .order_by("link__problem_since", "tumour__name", "place")
+        )
+        last_check = LinkCheck.objects.order_by("-checked_at").values_list("checked_at", flat=True).first()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Link problems",
+            "uses": uses,
+            "last_check": last_check,
+        }
+        return TemplateResponse(request, "admin/tumours/tumour/link_problems.html", context)
 
 
 @admin.register(TestKit)

@@ -18,6 +18,7 @@ from . import services
 from .content import empty_content, live_content, live_page, merged
 from .diff import page_diff
 from .editorial import Draft, EditorialEvent, PreviewLink, Revision
+from .feedback import counts_for
 from .forms import (
     ApprovalForm,
     PageForm,
@@ -28,6 +29,7 @@ from .forms import (
     UnpublishForm,
     row_initial,
 )
+from .link_health import LinkCheck, LinkUse
 from .models import PUBLISH_PERMISSION, Tumour
 from .views import DRAFT_BANNER, draft_page, render_private
 
@@ -150,6 +152,7 @@ class TumourPagesMixin:
             "preview_link_form": PreviewLinkForm(),
             "media": self.media + forms.media,
             "has_view_on_site": tumour.is_public and self.has_view_or_change_permission(request, tumour),
+            **({} if adding else _evidence(tumour)),
         }
         return TemplateResponse(request, "admin/tumours/tumour/edit.html", context)
 
@@ -395,6 +398,17 @@ def _with_previous(revisions) -> list[tuple[Revision, Revision | None]]:
     return [(revision, revisions[n + 1] if n + 1 < len(revisions) else None) for n, revision in enumerate(revisions)][
         :200
     ]
+
+
+def _evidence(tumour: Tumour) -> dict:
+    """What the edit screen warns about: the live page's broken or moved links, and visitors' open feedback."""
+    return {
+        "link_problems": list(
+            LinkUse.objects.filter(tumour=tumour, link__state__in=LinkCheck.PROBLEMS).select_related("link")
+        ),
+        "feedback_counts": counts_for(tumour),
+        "open_feedback": list(tumour.feedback.open()[:10]),
+    }
 
 
 def _active_links(tumour: Tumour) -> list[PreviewLink]:

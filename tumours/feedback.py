@@ -88,12 +88,19 @@ def add_comment(*, feedback: PageFeedback, comment: str) -> PageFeedback:
     return feedback
 
 
+def resolution_problems(*, note: str) -> dict[str, str]:
+    """What stops feedback being closed with this note (the admin's form shows the same)."""
+    if not (note or "").strip():
+        return {"note": "Say what was done about it (or why nothing needs doing)."}
+    return {}
+
+
 def resolve_feedback(*, feedback: PageFeedback, by: AbstractBaseUser, note: str) -> PageFeedback:
     if by is None or not by.has_perm(RESOLVE_PERMISSION):
         raise PermissionDenied("Only clinical editors and reviewers may close feedback.")
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError({"note": "Say what was done about it (or why nothing needs doing)."})
+    if problems := resolution_problems(note=note):
+        raise ValidationError(problems)
+    note = note.strip()
     feedback.done_at, feedback.done_by, feedback.note = timezone.now(), by, note
     feedback.save(update_fields=["done_at", "done_by", "note"])
     return feedback
