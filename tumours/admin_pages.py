@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from . import services
+from . import readability, services
 from .content import empty_content, live_content, live_page, merged
 from .diff import page_diff
 from .editorial import Draft, EditorialEvent, PreviewLink, Revision
@@ -212,6 +212,8 @@ class TumourPagesMixin:
             "draft": draft,
             "state": self._state(tumour, draft),
             "changes": page_diff(live, draft.revision.content),
+            "readability": readability.compare(live, draft.revision.content),
+            "target_grade": settings.READABILITY_TARGET_GRADE,
             "compared_with": "the live page" if tumour.first_published_at else "an empty page (it has never been live)",
             "page": draft_page(tumour, draft),
             "approval_form": approval,

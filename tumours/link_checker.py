@@ -38,8 +38,9 @@ def user_agent() -> str:
 
 @dataclass(frozen=True)
 class Answer:
-    status: int | None
+    status: int | None  # the last answer's
     final_url: str
+    first_status: int | None = None
     permanent_redirect: bool = False
     error: str = ""
     skipped: bool = False
@@ -181,7 +182,7 @@ def fetch(url: str, *, timeout: float, pacer: HostPacer) -> Answer:
             if status in REDIRECTS and location:
                 current = urljoin(current, location)
                 continue
-            return Answer(status, current, permanent_redirect=first_status in PERMANENT)
+            return Answer(status, current, first_status=first_status, permanent_redirect=first_status in PERMANENT)
         return Answer(None, current, error=f"more than {MAX_REDIRECTS} redirects")
     except TimeoutError:
         return Answer(None, current, error=f"no answer within {timeout:g} s")
@@ -226,8 +227,10 @@ def check_links(*, now=None) -> Summary:
         if answer.skipped:
             link.record_skipped(reason=answer.error, at=at)
         elif answer.ok:
+            # A moved link is shown with the redirect it answered (301, 308), a working one with its status.
+            status = answer.first_status if answer.permanent_redirect else answer.status
             link.record_success(
-                status=answer.status, final_url=answer.final_url, permanent_redirect=answer.permanent_redirect, at=at
+                status=status, final_url=answer.final_url, permanent_redirect=answer.permanent_redirect, at=at
             )
         else:
             link.record_failure(status=answer.status, error=answer.error, at=at)

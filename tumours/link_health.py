@@ -57,9 +57,9 @@ class LinkCheck(models.Model):
 
     @property
     def outcome(self) -> str:
-        """The last answer in words: "404", "301 to https://…", "timed out"."""
+        """The last answer in words: "HTTP 404", "HTTP 301, moved permanently to https://…", "connection refused"."""
         if self.state == self.State.MOVED:
-            return f"{self.status_code} moved to {self.final_url}"
+            return f"HTTP {self.status_code}, moved permanently to {self.final_url}"
         if self.status_code:
             return f"HTTP {self.status_code}"
         return self.error or "—"

@@ -90,3 +90,34 @@ def page_grade(texts: list[str]) -> float | None:
     """The grade of the hardest text on a page (its summary or a section): what the page list shows and filters."""
     grades = [figures.grade for figures in map(readability, texts) if figures is not None]
     return max(grades, default=None)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    label: str
+    live: Readability | None
+    draft: Readability | None
+
+    @property
+    def change(self) -> float | None:
+        if self.live is None or self.draft is None:
+            return None
+        return round(self.draft.grade - self.live.grade, 1)
+
+
+def compare(live: dict, draft: dict) -> list[Comparison]:
+    """Summary and sections of two versions of a page's content, side by side (sections matched by their row)."""
+    rows = [Comparison("Summary", readability(live["fields"]["summary"]), readability(draft["fields"]["summary"]))]
+    live_sections = {s["id"]: s for s in live["sections"] if s["id"]}
+    for section in draft["sections"]:
+        before = live_sections.pop(section["id"], None) if section["id"] else None
+        rows.append(
+            Comparison(
+                f"Section: {section['heading']}",
+                readability(before["body"]) if before else None,
+                readability(section["body"]),
+            )
+        )
+    for removed in live_sections.values():
+        rows.append(Comparison(f"Section: {removed['heading']} (removed)", readability(removed["body"]), None))
+    return rows

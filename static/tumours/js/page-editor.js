@@ -91,3 +91,21 @@ document.addEventListener("DOMContentLoaded", function () {
     setUpSlug(newPage);
   }
 });
+
+// The preview's answer ends with the text's readability figures (computed on the server): show them beside the
+// preview rather than inside it, so the preview stays exactly what visitors see. markdownx's events do not
+// bubble, hence the capture.
+document.addEventListener("markdownx.update", function (event) {
+  const widget = event.target;
+  const figures = widget.querySelector(".markdownx-preview [data-readability]");
+  if (!figures) {
+    return;
+  }
+  let panel = widget.querySelector(".markdownx-figures");
+  if (!panel) {
+    panel = document.createElement("div");
+    panel.className = "markdownx-figures";
+    widget.appendChild(panel);
+  }
+  panel.replaceChildren(figures);
+}, true);
