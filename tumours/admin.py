@@ -64,9 +64,12 @@ class EditorialStateFilter(admin.SimpleListFilter):
 @admin.register(Tumour)
 class TumourAdmin(TumourPagesMixin, admin.ModelAdmin):
     list_display = [
-        "name", "editorial_state", "last_reviewed_on", "next_review_due", "reading_grade", "open_feedback", "updated_at",
+        "name", "editorial_state", "last_reviewed_on", "next_review_due", "reading_grade", "open_feedback",
+        "updated_at",
     ]  # fmt: skip
-    list_filter = [EditorialStateFilter, ReviewFilter, ReadingGradeFilter, LinkProblemFilter, FeedbackFilter, "test_kits"]
+    list_filter = [
+        EditorialStateFilter, ReviewFilter, ReadingGradeFilter, LinkProblemFilter, FeedbackFilter, "test_kits",
+    ]  # fmt: skip
     search_fields = ["name", "also_known_as"]
     ordering = ["name"]
 

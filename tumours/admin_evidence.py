@@ -160,7 +160,8 @@ class PageFeedbackAdmin(admin.ModelAdmin):
 
     @admin.display(description="Page", ordering="tumour__name")
     def page(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("admin:tumours_tumour_change", args=[obj.tumour_id]), obj.tumour)
+        url = reverse("admin:tumours_tumour_change", args=[obj.tumour_id])
+        return format_html('<a href="{}">{}</a>', url, obj.tumour)
 
     @admin.display(description="Helpful?", ordering="helpful")
     def answer_column(self, obj):

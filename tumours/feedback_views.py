@@ -25,7 +25,7 @@ from orders.forms import DescribedBoundField
 from .feedback import COMMENT_MAX_CHARS, PageFeedback, add_comment, record_feedback
 from .models import Tumour
 
-TOKEN_SALT = "tumours.feedback-form"
+TOKEN_SALT = "tumours.feedback-form"  # noqa: S105 - a signing salt, not a secret
 ANSWER_SALT = "tumours.feedback-answer"
 ANSWER_MAX_AGE = 2 * 60 * 60
 RATE_LIMIT_GROUP = "tumours.feedback"
@@ -54,7 +54,9 @@ class FeedbackForm(forms.Form):
     answer = forms.CharField(required=False, widget=forms.HiddenInput)
     # Anti-abuse fields: never errors themselves; the view checks them once the form is valid.
     website = forms.CharField(
-        required=False, label="Leave this field empty", widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+        required=False,
+        label="Leave this field empty",
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
     form_token = forms.CharField(required=False, widget=forms.HiddenInput)
 

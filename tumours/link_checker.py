@@ -157,7 +157,8 @@ def _request(method: str, url: str, *, timeout: float, pacer: HostPacer) -> tupl
     parts = urlsplit(url)
     pacer.wait(parts.hostname or "")
     if parts.scheme == "https":
-        conn = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=timeout, context=ssl.create_default_context())
+        context = ssl.create_default_context()
+        conn = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=timeout, context=context)
     else:
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
