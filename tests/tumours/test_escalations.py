@@ -10,6 +10,8 @@ from django.urls import URLPattern, URLResolver, reverse
 from tests.admin_forms import change_form
 from tests.factories import TestKitFactory
 from tumours import services
+from tumours.feedback import PageFeedback
+from tumours.link_health import LinkCheck
 from tumours.models import OldSlug, TestKit, Tumour
 
 DEFACED = "DEFACED by an editor acting alone"
@@ -56,6 +58,8 @@ def attack(live, editor_client, editor, reviewer):
     OldSlug.objects.create(slug="an-old-address", tumour=live)
     ids = {"tumour": live.pk, "testkit": kit.pk, "oldslug": OldSlug.objects.get().pk, "version": old.pk}
     ids["reviewerprofile"] = reviewer.reviewer_profile.pk
+    ids["pagefeedback"] = PageFeedback.objects.create(tumour=live, helpful=False, comment="A typo.").pk
+    ids["linkcheck"] = LinkCheck.objects.create(url="https://example.org/").pk
     form = change_form(editor_client, live)
     payload = {
         **form,
@@ -63,6 +67,7 @@ def attack(live, editor_client, editor, reviewer):
         "_save": "1", "_submit": "1", "_approve": "1", "when": "now", "clinical_review": "on",
         "reason": DEFACED, "comment": DEFACED, "days": "7", "_create": "1", "post": "yes",
         "action": "delete_selected", "_selected_action": [live.pk], "display_name": DEFACED, "role": DEFACED,
+        "note": DEFACED, "done": "on",
     }  # fmt: skip
     return live, ids, payload
 
