@@ -64,7 +64,7 @@ class EditorialStateFilter(admin.SimpleListFilter):
 @admin.register(Tumour)
 class TumourAdmin(TumourPagesMixin, admin.ModelAdmin):
     list_display = [
-        "name", "editorial_state", "last_reviewed_on", "next_review_due", "reading_grade", "open_feedback",
+        "name", "editorial_state", "last_reviewed_on", "next_review_due", "reading_level", "feedback",
         "updated_at",
     ]  # fmt: skip
     list_filter = [
@@ -95,11 +95,11 @@ class TumourAdmin(TumourPagesMixin, admin.ModelAdmin):
         return services.state_label(is_live=obj.is_public, draft_state=obj.draft_state, go_live_at=obj.draft_go_live_at)
 
     @admin.display(description="Reading grade", ordering="reading_grade")
-    def reading_grade(self, obj):
+    def reading_level(self, obj):
         return reading_grade_column(obj)
 
     @admin.display(description="Feedback", ordering="open_feedback")
-    def open_feedback(self, obj):
+    def feedback(self, obj):
         return open_feedback_column(obj)
 
     def get_urls(self):
