@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from oncosite.outbox import backoff
+from oncosite.outbox import backoff, drain
 from oncosite.pages import contact_details
 
 from .messages import reply_to_for
@@ -106,14 +106,4 @@ def send_pending(*, due_only: bool = False) -> tuple[int, int]:
     pending = Notification.objects.filter(state=Notification.State.QUEUED)
     if due_only:
         pending = pending.filter(next_attempt_at__lte=timezone.now())
-    sent = queued = 0
-    for pk in pending.order_by("pk").values_list("pk", flat=True):
-        try:
-            still_queued = attempt(pk) is not None
-        except Exception:
-            # attempt() records a failed send on the notification; this is a failure to even record that (e.g.
-            # the database refused the save). Log it and go on: one notification must not block the others.
-            logger.exception("Notification %s could not be attempted", pk)
-            still_queued = True
-        sent, queued = (sent, queued + 1) if still_queued else (sent + 1, queued)
-    return sent, queued
+    return drain(pending, attempt)

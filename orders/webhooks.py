@@ -19,6 +19,8 @@ from django.core import checks
 from django.db import transaction
 from django.utils import timezone
 
+from oncosite.outbox import drain
+
 from .models import TestRequest, WebhookAttempt, WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -157,13 +159,7 @@ def send_pending(*, due_only: bool = True) -> tuple[int, int]:
     pending = WebhookDelivery.objects.filter(state=WebhookDelivery.State.PENDING)
     if due_only:
         pending = pending.filter(next_attempt_at__lte=timezone.now())
-    done = still = 0
-    for pk in pending.order_by("pk").values_list("pk", flat=True):
-        if attempt(pk) is None:
-            done += 1
-        else:
-            still += 1
-    return done, still
+    return drain(pending, attempt)
 
 
 def retry(deliveries) -> int:

@@ -39,6 +39,12 @@ def empty_cache():
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def proxy_warning_unseen(monkeypatch):
+    # The proxy warning is remembered per process (it is logged once): each test starts as a fresh process.
+    monkeypatch.setattr("oncosite.proxy_warning._seen_here", False)
+
+
 @pytest.fixture
 def demo_tumour(db):
     return load_demo_content()

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from oncosite.outbox import backoff
+from oncosite.outbox import backoff, drain
 
 from .editorial import Draft, EditorialEmail
 from .reminders import reviewer_addresses
@@ -93,10 +93,4 @@ def send_pending(*, due_only: bool = False) -> tuple[int, int]:
     pending = EditorialEmail.objects.filter(state=EditorialEmail.State.QUEUED)
     if due_only:
         pending = pending.filter(next_attempt_at__lte=timezone.now())
-    sent = queued = 0
-    for pk in list(pending.order_by("pk").values_list("pk", flat=True)):
-        if attempt(pk) is None:
-            sent += 1
-        else:
-            queued += 1
-    return sent, queued
+    return drain(pending, attempt)

@@ -140,7 +140,9 @@ def editorial_screens(site, clinicians):
     }
 
 
-def test_every_editorial_screen_passes_axe_at_1280(editorial_screens, visit):
+def test_every_editorial_screen_passes_axe_at_1280(editorial_screens, visit, monkeypatch):
+    # Superusers' pages carry the misconfigured-proxy warning when it has been seen: check it too.
+    monkeypatch.setattr("oncosite.proxy_warning._seen_here", True)
     failures = {}
     for name, (user, url) in editorial_screens.items():
         page = visit(1280).page
