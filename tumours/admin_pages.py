@@ -31,7 +31,7 @@ from .forms import (
 )
 from .link_health import LinkCheck, LinkUse
 from .models import PUBLISH_PERMISSION, Tumour
-from .views import DRAFT_BANNER, draft_page, render_private
+from .views import DRAFT_BANNER, citations_of, draft_page, render_private
 
 UNSAVED_BANNER = "Preview of unsaved changes — not visible to the public."
 
@@ -136,6 +136,7 @@ class TumourPagesMixin:
 
     def _render_edit(self, request, tumour: Tumour, draft: Draft | None, forms: EditForms, *, may_edit: bool):
         adding = tumour.pk is None
+        saved = draft.revision.content if draft else live_content(tumour)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -153,6 +154,9 @@ class TumourPagesMixin:
             "media": self.media + forms.media,
             "has_view_on_site": tumour.is_public and self.has_view_or_change_permission(request, tumour),
             **({} if adding else _evidence(tumour)),
+            # Of what is saved (the draft, else the live page): what approval will say of it.
+            "evidence_problems": [] if adding else services.evidence_problems(saved),
+            "require_citations": settings.EDITORIAL_REQUIRE_CITATIONS,
         }
         return TemplateResponse(request, "admin/tumours/tumour/edit.html", context)
 
@@ -215,7 +219,10 @@ class TumourPagesMixin:
             "readability": readability.compare(live, draft.revision.content),
             "target_grade": settings.READABILITY_TARGET_GRADE,
             "compared_with": "the live page" if tumour.first_published_at else "an empty page (it has never been live)",
-            "page": draft_page(tumour, draft),
+            "page": (page := draft_page(tumour, draft)),
+            "citations": citations_of(page),
+            "evidence_problems": services.evidence_problems(draft.revision.content),
+            "require_citations": settings.EDITORIAL_REQUIRE_CITATIONS,
             "approval_form": approval,
             "changes_form": changes,
             "may_decide": request.user.has_perm(PUBLISH_PERMISSION) and draft.state == Draft.State.IN_REVIEW,

@@ -2,10 +2,11 @@
 
     {"fields": {"name": ..., "slug": ..., "also_known_as": ..., "summary": ..., "test_kits": [kit ids]},
      "sections": [{"id": 12 or None, "heading": ..., "body": ...}, ...],     # in page order
-     "sources": [{"id": ..., "title": ..., "url": ..., ...}, ...]}           # in list order
+     "sources": [{"id": ..., "title": ..., "key": ..., "url": ..., ...}, ...]}  # in list order
 
 An "id" names the live row a draft row came from, so that approval updates that row (its anchor stays) rather
-than replacing it. Positions are the list order; nothing else in the content is derived.
+than replacing it. Positions are the list order. A source's "key" is what the text cites it by ([@key], see
+tumours/citations.py): part of the content, so a new or changed key goes through review like any other change.
 """
 
 import copy
@@ -14,10 +15,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from .citations import cited_keys, key_from_title
 from .models import Section, Source, TestKit, Tumour, normalise_newlines
 
 SECTION_FIELDS = ("heading", "body")
-SOURCE_FIELDS = ("title", "url", "publisher", "accessed_on", "licence", "licence_url")
+SOURCE_FIELDS = ("title", "key", "url", "publisher", "accessed_on", "licence", "licence_url")
 CHILDREN = {"sections": (Section, SECTION_FIELDS), "sources": (Source, SOURCE_FIELDS)}
 
 
@@ -53,7 +55,17 @@ def merged(base: dict, *, fields: dict | None, sections: list[dict] | None, sour
         content["sections"] = _in_order(sections)
     if sources is not None:
         content["sources"] = _in_order(sources)
-    return normalise(content)
+    return with_source_keys(normalise(content))
+
+
+def with_source_keys(content: dict) -> dict:
+    """Sources the editor left without a key get one from their title (unique on the page)."""
+    taken = {row["key"] for row in content["sources"] if row["key"]}
+    for row in content["sources"]:
+        if not row["key"]:
+            row["key"] = key_from_title(row["title"], taken)
+            taken.add(row["key"])
+    return content
 
 
 def _in_order(rows: list[dict]) -> list[dict]:
@@ -145,7 +157,48 @@ def validation_errors(content: dict, *, page: Tumour) -> dict[str, list[str]]:
     known = set(TestKit.objects.filter(pk__in=content["fields"]["test_kits"]).values_list("pk", flat=True))
     if unknown := set(content["fields"]["test_kits"]) - known:
         errors.setdefault("test_kits", []).append(f"No such test kit: {', '.join(map(str, sorted(unknown)))}.")
+    for field, messages in citation_errors(content).items():
+        errors.setdefault(field, []).extend(messages)
     return errors
+
+
+def citation_errors(content: dict) -> dict[str, list[str]]:
+    """Keys used twice on the page, and citations of keys no source has, each named."""
+    errors: dict[str, list[str]] = {}
+    first_with: dict[str, int] = {}
+    for n, row in enumerate(content["sources"], start=1):
+        if row["key"] in first_with:
+            errors.setdefault("sources", []).append(
+                f"Source {n}, key: “{row['key']}” is already the key of source {first_with[row['key']]}. "
+                "Each source needs its own key."
+            )
+        first_with.setdefault(row["key"], n)
+    for field, label, text in cited_texts(content):
+        unknown = sorted(set(cited_keys(text)) - first_with.keys())
+        if unknown:
+            named = ", ".join(f"[@{key}]" for key in unknown)
+            errors.setdefault(field, []).append(
+                f"{label} cites {named}, but no source of this page has {_that_key(unknown)}. "
+                "Add the source or correct the key."
+            )
+    return errors
+
+
+def _that_key(keys: list[str]) -> str:
+    return "that key" if len(keys) == 1 else "those keys"
+
+
+def cited_texts(content: dict) -> list[tuple[str, str, str]]:
+    """(error field, label, markdown) of every text that may cite sources, in page order."""
+    texts = [("summary", "The summary", content["fields"]["summary"])]
+    for n, row in enumerate(content["sections"], start=1):
+        texts.append(("sections", f"Section {n} ({row['heading'] or 'untitled'})", row["body"]))
+    return texts
+
+
+def uncited_sections(content: dict) -> list[str]:
+    """Headings of the sections that cite no source: what EDITORIAL_REQUIRE_CITATIONS refuses at approval."""
+    return [row["heading"] or "untitled" for row in content["sections"] if not cited_keys(row["body"])]
 
 
 def _not_content(model) -> list[str]:

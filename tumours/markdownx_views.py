@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
+from .citations import KEY, Citations, source_numbers
 from .images import ImageRejected, store_uploaded_image
 from .markdown import markdown_problems, render_markdown
 from .readability import readability
@@ -51,8 +52,32 @@ def markdownify(request):
     if problems:
         items = format_html_join("", "<li>{}</li>", ((problem,) for problem in problems))
         return HttpResponse(format_html('<div class="markdown-problems"><p>Not shown:</p><ul>{}</ul></div>', items))
+    citations = preview_citations(request)
+    html = render_markdown(content, citations=citations)
     # The figures come after the page's HTML; the editor's script moves them beside the preview.
-    return HttpResponse(render_markdown(content) + readability_panel(content))
+    return HttpResponse(citation_problems(citations) + html + readability_panel(content))
+
+
+def preview_citations(request) -> Citations | None:
+    """The page editor's script puts its sources' keys, in list order, in the preview's address (?keys=a,b), so
+    the preview numbers citations as the page will and names a key no source has. No keys: no citations (a kit)."""
+    if "keys" not in request.GET:
+        return None
+    keys = [key.strip() for key in request.GET["keys"].split(",")]
+    keys = [key if KEY.fullmatch(key) else "" for key in keys]  # a bad key holds its place in the numbering
+    return Citations(numbers=source_numbers(keys), scope="preview", show_unknown=True)
+
+
+def citation_problems(citations: Citations | None) -> str:
+    if citations is None or not citations.unknown:
+        return ""
+    unknown = sorted(set(citations.unknown))
+    named = format_html_join(", ", "[@{}]", ((key,) for key in unknown))
+    return format_html(
+        '<div class="citation-problems"><p>No source of this page has the key {}. Add the source below, or correct '
+        "the key: the page cannot be saved like this.</p></div>",
+        named,
+    )
 
 
 def readability_panel(markdown_text: str) -> str:

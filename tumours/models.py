@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 
+from .citations import KEY_HELP, MAX_KEY_CHARS, validate_source_key
 from .editorial import Draft, EditorialEvent, PreviewLink, Revision
 from .feedback import PageFeedback  # noqa: F401 - models of this app
 from .link_health import LinkCheck, LinkUse  # noqa: F401 - models of this app
@@ -298,6 +299,7 @@ class Source(models.Model):
     title = models.CharField(
         max_length=300, validators=[validate_single_line], help_text="The cited work's title, e.g. Leiomyosarcoma."
     )
+    key = models.CharField(max_length=MAX_KEY_CHARS, validators=[validate_source_key], help_text=KEY_HELP)
     url = models.URLField(max_length=500, help_text="Where a reader can find the source.")
     publisher = models.CharField(
         max_length=200, blank=True, validators=[validate_single_line], help_text="e.g. Wikipedia."

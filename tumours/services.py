@@ -147,6 +147,7 @@ def approve(
             )
         now = timezone.now()
         _check_publishable(tumour, draft.revision.content)
+        _check_evidence(draft.revision.content)
         _check_approval(by=by, clinical_review=clinical_review, next_review_due=next_review_due, now=now)
         draft.state, draft.approved_by, draft.approved_at = Draft.State.SCHEDULED, by, now
         draft.go_live_at = max(go_live_at or now, now)
@@ -396,6 +397,22 @@ def _check_publishable(tumour: Tumour, content: dict) -> None:
         raise ValidationError(errors)
     if tumour.is_public and content == page_content.live_content(tumour):
         raise ValidationError("This draft is the same as the live page: there is nothing to review.", code="same")
+
+
+def evidence_problems(content: dict) -> list[str]:
+    """What a clinician would want cited and is not: the sections that cite none of the page's sources."""
+    if uncited := page_content.uncited_sections(content):
+        return [
+            "Every section should cite the source that supports it ([@key] after the statement). "
+            f"{'This section cites' if len(uncited) == 1 else 'These sections cite'} none: {', '.join(uncited)}."
+        ]
+    return []
+
+
+def _check_evidence(content: dict) -> None:
+    # EDITORIAL_REQUIRE_CITATIONS off: the same problems are only a warning on the review screen.
+    if settings.EDITORIAL_REQUIRE_CITATIONS and (problems := evidence_problems(content)):
+        raise ValidationError({"sections": problems})
 
 
 def _check_approval(*, by, clinical_review: bool, next_review_due, now) -> None:

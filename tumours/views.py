@@ -10,6 +10,7 @@ from django.utils.cache import patch_cache_control
 
 from . import services
 from .cache import cache_public_page
+from .citations import PageCitations, page_citations
 from .content import PageContent, build, live_page
 from .editorial import Draft
 from .index import a_to_z, entries_html, letter_bar
@@ -64,7 +65,19 @@ def draft_preview(request, token):
 
 
 def page_context(page: PageContent) -> dict:
-    return {"tumour": page.tumour, "sections": page.sections, "sources": page.sources, "kits": page.kits}
+    return {
+        "tumour": page.tumour,
+        "sections": page.sections,
+        "sources": page.sources,
+        "kits": page.kits,
+        "citations": citations_of(page),
+    }
+
+
+def citations_of(page: PageContent) -> PageCitations:
+    """The page's texts rendered with numbered citations: the public page, every preview and the review screen."""
+    texts = [("summary", page.tumour.summary), *((section.anchor, section.body) for section in page.sections)]
+    return page_citations(texts=texts, keys=[source.key for source in page.sources])
 
 
 def draft_page(tumour: Tumour, draft: Draft | None, content: dict | None = None) -> PageContent:
