@@ -221,6 +221,9 @@ def _citation_html(keys: list[str], citations: Citations, *, in_link: bool) -> s
     citations.cited.extend(keys)
     if citations.numbers is None:
         return ""  # plain text: snippets, descriptions, readability
+    if not citations.show_unknown and not any(key in citations.numbers for key in keys):
+        citations.unknown.extend(keys)
+        return format_html("[{}]", "; ".join(f"@{key}" for key in keys))  # as typed: nothing to number
     parts = []
     for key in keys:
         number = citations.numbers.get(key)
