@@ -48,5 +48,5 @@ def test_the_kit_box_is_labelled_as_the_companys_product(demo_tumour, settings):
     settings.SITE_COMPANY_NAME = "Oncosite Ltd"
     html = Client().get("/tumours/leiomyosarcoma/").content.decode()
     box = html[html.index('<aside class="kit-box"') : html.index("</aside>")]
-    assert "Our product" in box and "Oncosite Ltd" in box and "not part of the reviewed information" in box
+    assert "Our product" in box and "Oncosite Ltd" in box and "Not part of the reviewed information" in box
     assert 'aria-labelledby="kit-oncofocus-label kit-oncofocus"' in box
