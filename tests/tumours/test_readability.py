@@ -59,8 +59,8 @@ def test_nobody_else_gets_the_figures(who, sales):
 
 def test_going_live_records_the_hardest_texts_grade_for_the_list(editor, reviewer, editor_client, db):
     tumour = TumourFactory(name="Plain page", summary=SHORT, reading_grade=None)
-    services.save_draft(tumour=tumour, by=editor, sections=[{"heading": "About", "body": LONG}],
-                        sources=[{"title": "S", "url": "https://example.org/s"}])  # fmt: skip
+    services.save_draft(tumour=tumour, by=editor, sections=[{"heading": "About", "body": LONG + " [@s]"}],
+                        sources=[{"title": "S", "key": "s", "url": "https://example.org/s"}])  # fmt: skip
     services.submit_for_review(tumour=tumour, by=editor)
     services.approve(tumour=tumour, by=reviewer)
     tumour.refresh_from_db()
