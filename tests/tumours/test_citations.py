@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -184,6 +185,13 @@ def test_structured_data_and_description_agree_with_the_page(client, demo_tumour
 def test_search_snippets_show_no_citation_syntax(client, demo_tumour):
     html = client.get("/search/?q=dormant").content.decode()
     assert "<mark>dormant</mark>" in html and "[@" not in html and "wikipedia-lms" not in html
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite searches the raw text (icontains)")
+def test_citation_keys_are_not_searched(client, demo_tumour):
+    # "wikipedia" is only in the demo page's citation keys ([@wikipedia-lms]), never in its text.
+    assert "No pages found for “wikipedia”" in client.get("/search/?q=wikipedia").content.decode()
+    assert "Leiomyosarcoma" in client.get("/search/?q=dormant").content.decode()
 
 
 def test_previews_number_citations_as_the_page_will(editor_client, live):
