@@ -44,6 +44,9 @@ class EditForms:
         self.sections = SectionFormSet(data, initial=row_initial(content["sections"]), prefix="sections")
         self.sources = SourceFormSet(data, initial=row_initial(content["sources"]), prefix="sources")
         self.row_errors: list[str] = []
+        keys = [row["key"] for row in content["sources"]]
+        for field in [self.page.fields["summary"], *(form.fields["body"] for form in self.sections.forms)]:
+            field.widget.source_keys = keys
 
     def read_only(self) -> "EditForms":
         """Shown, not changeable: the fields are disabled (and a post of them would be refused anyway)."""

@@ -125,3 +125,17 @@ def test_public_page_with_citations_screenshotted(site, visit, width):
     assert v.page.locator("sup.citation").count() == 8 + 3  # the seed's paragraphs and the fixture's sections
     assert run_axe(v.page) == []
     assert v.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_editor_view_with_figures_screenshotted(site, visit, staff_user, width):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    staff_user("editor", CLINICAL_EDITORS)
+    v = visit(width)
+    log_in(v.page, "editor")
+    v.page.goto(f"/admin/tumours/tumour/{site.pk}/change/")
+    summary_figures = v.page.locator("#id_summary").locator("xpath=..").locator(".markdownx-figures [data-grade]")
+    summary_figures.wait_for()
+    assert v.page.locator("#id_sources-0-key").input_value() == "wikipedia-lms"
+    v.page.screenshot(path=SCREENSHOTS / f"evidence-editor-{width}.png", full_page=True)
+    assert v.errors == []
