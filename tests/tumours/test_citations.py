@@ -223,3 +223,10 @@ def test_the_live_preview_ignores_a_key_that_is_no_key(editor_client):
 
 def test_anonymous_visitors_get_no_preview(db):
     assert Client().post(PREVIEW + "?keys=a", {"content": "[@a]"}).status_code == 403
+
+
+def test_the_editor_points_each_preview_at_the_pages_source_keys(editor_client, live):
+    html = editor_client.get(reverse("admin:tumours_tumour_change", args=[live.pk])).content.decode()
+    assert (
+        html.count('data-markdownx-urls-path="/admin/markdownx/markdownify/?keys=wikipedia"') == 3
+    )  # summary, 2 sections
