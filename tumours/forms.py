@@ -109,6 +109,10 @@ class SourceForm(RowForm):
         formfield_callback = https_urls
         widgets = {"accessed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].required = False  # left empty, it is made from the title on save (tumours/content.py)
+
 
 class RowFormSet(forms.BaseFormSet):
     def rows(self) -> list[dict]:

@@ -230,3 +230,13 @@ def test_the_editor_points_each_preview_at_the_pages_source_keys(editor_client, 
     assert (
         html.count('data-markdownx-urls-path="/admin/markdownx/markdownify/?keys=wikipedia"') == 3
     )  # summary, 2 sections
+
+
+def test_a_new_source_row_posted_without_a_key_gets_one_from_its_title(editor_client, live):
+    form = change_form(editor_client, live)
+    form.update({"sources-TOTAL_FORMS": "2", "sources-1-position": "2", "sources-1-title": "NICE guideline NG12",
+                 "sources-1-url": "https://www.nice.org.uk/guidance/ng12"})  # fmt: skip
+    assert editor_client.post(reverse("admin:tumours_tumour_change", args=[live.pk]), form).status_code == 302
+    assert [row["key"] for row in services.draft_of(live).revision.content["sources"]] == [
+        "wikipedia", "nice-guideline-ng12"
+    ]  # fmt: skip
