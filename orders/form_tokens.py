@@ -19,7 +19,9 @@ class FormToken:
 
 
 def issue_form_token(*, salt: str = SALT) -> str:
-    return signing.dumps({"n": secrets.token_urlsafe(24), "t": time.time()}, salt=salt, compress=False)
+    # The time as a fixed-width string: the token's length never varies, so neither does a cached page's
+    # (the feedback form on every tumour page carries one, and HEAD must give GET's Content-Length).
+    return signing.dumps({"n": secrets.token_urlsafe(24), "t": f"{time.time():.3f}"}, salt=salt, compress=False)
 
 
 def read_form_token(value: str, *, salt: str = SALT, min_seconds: float | None = None) -> FormToken | None:
