@@ -54,15 +54,18 @@ def main() -> None:
         tumour = load_demo_content()
         SectionFactory.create_batch(38, tumour=tumour, body="Smooth muscle text. " * 40)
         SourceFactory.create_batch(5, tumour=tumour)
+        kit = tumour.test_kits.get()
+        for n in range(5):
+            kit.sections.create(heading=f"Kit section {n}", body="How the test works. " * 40, position=n + 1)
         for n in range(200):
-            TumourFactory(name=f"Sarcoma type {n}", slug=f"type-{n}", also_known_as=f"ST{n}")
+            TumourFactory(name=f"Sarcoma type {n}", slug=f"type-{n}", also_known_as=f"ST{n}", test_kits=[kit])
         client = Client()
         print(f"database: {connection.vendor}, {ROUNDS} requests each, median")
-        for url in ["/tumours/leiomyosarcoma/", "/tumours/", "/", "/sitemap-tumours.xml"]:
+        for url in ["/tumours/leiomyosarcoma/", "/tumours/", "/", "/sitemap-tumours.xml", "/tests/oncofocus/"]:
             cold_ms, cold_q = measure(client, url, cached=False)
             warm_ms, warm_q = measure(client, url, cached=True)
             print(f"{url:28} uncached {cold_ms:7.2f} ms {cold_q:2} queries | cached {warm_ms:6.2f} ms {warm_q} queries")
-        for query in ["leiomyosarcoma", "smooth muscle", "leiomiosarcoma", "zebra"]:
+        for query in ["leiomyosarcoma", "smooth muscle", "leiomiosarcoma", "zebra", "oncofocus"]:
             ms, q = measure(client, f"/search/?q={query}", cached=True)
             print(f"search {query!r:22} {ms:7.2f} ms {q:2} queries")
     finally:

@@ -4,18 +4,25 @@ CLINICAL_EDITORS = "Clinical editors"
 CLINICAL_REVIEWERS = "Clinical reviewers"
 SALES_TEAM = "Sales team"
 
-# Editors change pages only through drafts (tumours/services.py), which carry the sections and sources.
-# Visitors' feedback on the pages is theirs to read and close.
+# Editors change pages (tumour pages and test kit pages) only through drafts (tumours/services.py), which carry
+# the sections and sources: nothing they save reaches the public until a reviewer approves it. Visitors' feedback
+# on the pages is theirs to read and close.
 EDITOR_TUMOUR_PERMISSIONS = [
-    "add_tumour", "change_tumour", "view_tumour", "view_testkit", "view_pagefeedback", "change_pagefeedback",
-]  # fmt: skip
+    "add_tumour",
+    "change_tumour",
+    "view_tumour",
+    "add_testkit",
+    "change_testkit",
+    "view_testkit",
+    "view_pagefeedback",
+    "change_pagefeedback",
+]
 
 ROLES = {
     CLINICAL_EDITORS: {"tumours": EDITOR_TUMOUR_PERMISSIONS},
-    # Reviewers sign pages off: everything an editor does, plus approving, scheduling and unpublishing drafts,
-    # and the test kits, whose description shows on every page that offers them.
+    # Reviewers sign pages off: everything an editor does, plus approving, scheduling and unpublishing drafts.
     CLINICAL_REVIEWERS: {
-        "tumours": [*EDITOR_TUMOUR_PERMISSIONS, "publish_tumour", "add_testkit", "change_testkit", "view_oldslug"]
+        "tumours": [*EDITOR_TUMOUR_PERMISSIONS, "publish_tumour", "publish_testkit", "view_oldslug"]
     },
     SALES_TEAM: {
         "orders": ["view_testrequest", "change_testrequest"],

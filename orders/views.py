@@ -23,7 +23,10 @@ TRY_AGAIN = "Sorry, we could not accept the form this time. Please check your an
 @require_http_methods(["GET", "POST"])
 def request_test(request, slug):
     tumour = get_object_or_404(Tumour.objects.published(), slug=slug)
-    test_kit = tumour.test_kits.first()
+    # A kit's page names the kit chosen there (?kit=), for a tumour that offers several; the form posts back to
+    # the same address, so the choice holds. Otherwise the tumour's first kit, as its page's kit box offers.
+    kits = tumour.test_kits.all()
+    test_kit = kits.filter(slug=request.GET["kit"]).first() if request.GET.get("kit") else kits.first()
     if test_kit is None:
         raise Http404("No test kit is available for this tumour.")
     context = {"tumour": tumour, "test_kit": test_kit}

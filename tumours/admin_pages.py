@@ -1,7 +1,9 @@
-"""The tumour admin's own pages: edit (the draft), preview, review, history, compare, unpublish, preview links.
+"""The editorial admin pages of every kind of page (tumour pages and test kit pages): edit (the draft), preview,
+review, history, compare, unpublish, preview links.
 
 Each view reads a form and calls one function of tumours/services.py, which holds every rule; what a service
-refuses comes back to the editor as a message on the form they sent.
+refuses comes back to the editor as a message on the form they sent. The page is passed to the service as the
+admin's `page_keyword` (tumour= or kit=); what differs between the kinds is in tumours/page_kinds.py.
 """
 
 from django.conf import settings
@@ -10,113 +12,138 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from . import readability, services
-from .content import empty_content, live_content, live_page, merged
+from .content import empty_content, live_content, live_page_of, merged
 from .diff import page_diff
 from .editorial import Draft, EditorialEvent, PreviewLink, Revision
-from .feedback import counts_for
 from .forms import (
     ApprovalForm,
-    PageForm,
     PreviewLinkForm,
     RequestChangesForm,
-    SectionFormSet,
-    SourceFormSet,
+    RowFormSet,
     UnpublishForm,
+    row_formset,
     row_initial,
 )
-from .link_health import LinkCheck, LinkUse
-from .models import PUBLISH_PERMISSION, Tumour
-from .views import DRAFT_BANNER, citations_of, draft_page, render_private
+from .models import ReviewedPage
+from .page_kinds import PageKind
+from .views import DRAFT_BANNER, draft_page, page_template_context, render_private
 
 UNSAVED_BANNER = "Preview of unsaved changes — not visible to the public."
 
 
 class EditForms:
-    """The page form and its sections and sources, filled from a draft's content or from what was posted."""
+    """The page form and its rows (sections, sources), filled from a draft's content or from what was posted."""
 
-    def __init__(self, tumour: Tumour, content: dict, data=None, *, token: str = ""):
-        self.page = PageForm(data, tumour=tumour, content=content, initial={"edit_token": token})
-        self.sections = SectionFormSet(data, initial=row_initial(content["sections"]), prefix="sections")
-        self.sources = SourceFormSet(data, initial=row_initial(content["sources"]), prefix="sources")
+    def __init__(self, admin: "EditorialPagesMixin", page: ReviewedPage, content: dict, data=None, *, token=""):
+        self.page = admin.page_form(data, page=page, content=content, initial={"edit_token": token})
+        self.row_sets: list[RowSet] = [
+            RowSet(
+                formset=row_formset(rows.key)(data, initial=row_initial(content[rows.key]), prefix=rows.key),
+                noun=rows.label.lower(),
+                title=f"{rows.label}s",
+                help=admin.row_help[rows.key],
+            )
+            for rows in admin.page_kind.rows
+        ]
         self.row_errors: list[str] = []
-        keys = [row["key"] for row in content["sources"]]
-        for field in [self.page.fields["summary"], *(form.fields["body"] for form in self.sections.forms)]:
-            field.widget.source_keys = keys
+        if "sources" in content:
+            # A page with sources: its texts' live previews number [@key] citations (forms.CitingMarkdownxWidget).
+            keys = [row["key"] for row in content["sources"]]
+            sections = next(row_set.formset for row_set in self.row_sets if row_set.formset.prefix == "sections")
+            for field in [self.page.fields[admin.page_kind.lead], *(form.fields["body"] for form in sections.forms)]:
+                field.widget.source_keys = keys
 
     def read_only(self) -> "EditForms":
         """Shown, not changeable: the fields are disabled (and a post of them would be refused anyway)."""
-        for form in [self.page, *self.sections.forms, *self.sources.forms]:
+        for form in [self.page, *(form for row_set in self.row_sets for form in row_set.formset.forms)]:
             for field in form.fields.values():
                 field.disabled = True
         return self
 
     def is_valid(self) -> bool:
-        return all([self.page.is_valid(), self.sections.is_valid(), self.sources.is_valid()])
+        return all([self.page.is_valid(), *(row_set.formset.is_valid() for row_set in self.row_sets)])
 
     def changes(self, content: dict) -> dict:
         """What was posted, as save_draft takes it (for a preview, what validated, on top of `content`)."""
-        return {
-            "fields": self.page.page_fields(fallback=content["fields"]),
-            "sections": self.sections.rows(),
-            "sources": self.sources.rows(),
-        }
+        rows = {row_set.formset.prefix: row_set.formset.rows() for row_set in self.row_sets}
+        return {"fields": self.page.page_fields(fallback=content["fields"]), **rows}
 
     def add_service_error(self, error: ValidationError) -> None:
         if not hasattr(error, "error_dict"):
             self.page.add_error(None, error)
             return
+        row_keys = {row_set.formset.prefix for row_set in self.row_sets}
         for field, errors in error.error_dict.items():
-            if field in ("sections", "sources"):
+            if field in row_keys:
                 self.row_errors += [message for e in errors for message in e.messages]
             else:
                 self.page.add_error(field if field in self.page.fields else None, errors)
 
     @property
     def media(self):
-        return self.page.media + self.sections.media
+        return self.page.media + self.row_sets[0].formset.media
 
 
-class TumourPagesMixin:
-    """Views of TumourAdmin (tumours/admin.py) beyond Django's list."""
+class RowSet:
+    """One kind of row on the edit page, as its template shows it."""
+
+    def __init__(self, *, formset: RowFormSet, noun: str, title: str, help: str):
+        self.formset, self.noun, self.title, self.help = formset, noun, title, help
+
+
+class EditorialPagesMixin:
+    """The views of an editorial page admin (tumours/admin.py) beyond Django's list.
+
+    A ModelAdmin using it sets `page_kind` (tumours/page_kinds.py), `page_keyword` (how services name the page:
+    "tumour" or "kit"), `page_form` (the form of the page's own fields) and `row_help` (each row kind's help).
+    """
+
+    page_kind: PageKind
+    page_keyword: str
+    row_help: dict[str, str]
 
     # Editing: every change is saved to the page's draft.
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        return self._edit(request, Tumour(), draft=None)
+        return self._edit(request, self.model(), draft=None)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        tumour = self._get_tumour(request, object_id)
-        return self._edit(request, tumour, draft=services.draft_of(tumour))
+        page = self._get_page(request, object_id)
+        return self._edit(request, page, draft=services.draft_of(page))
 
-    def _edit(self, request, tumour: Tumour, *, draft: Draft | None):
-        content = draft.revision.content if draft else live_content(tumour)
-        may_edit = self._may_edit(request, tumour) and (draft is None or draft.is_editable)
-        token = services.edit_token(tumour, draft)
+    def _edit(self, request, page: ReviewedPage, *, draft: Draft | None):
+        content = draft.revision.content if draft else live_content(page)
+        may_edit = self._may_edit(request, page) and (draft is None or draft.is_editable)
+        token = services.edit_token(page, draft)
         if request.method == "POST":
             if not may_edit:
                 raise PermissionDenied
-            forms = EditForms(tumour, content, request.POST, token=token)
+            forms = EditForms(self, page, content, request.POST, token=token)
             if forms.is_valid():
-                response = self._save(request, tumour, forms, content)
+                response = self._save(request, page, forms, content)
                 if response is not None:
                     return response
         else:
-            forms = EditForms(tumour, content, token=token)
+            forms = EditForms(self, page, content, token=token)
             if not may_edit:
                 forms.read_only()
-        return self._render_edit(request, tumour, draft, forms, may_edit=may_edit)
+        return self._render_edit(request, page, draft, forms, may_edit=may_edit)
 
-    def _save(self, request, tumour: Tumour, forms: EditForms, content: dict):
+    def _save(self, request, page: ReviewedPage, forms: EditForms, content: dict):
         try:
             draft = services.save_draft(
-                tumour=tumour, by=request.user, based_on=forms.page.cleaned_data["edit_token"], **forms.changes(content)
+                **self._named(page),
+                by=request.user,
+                based_on=forms.page.cleaned_data["edit_token"],
+                **forms.changes(content),
             )
         except ValidationError as error:
             forms.add_service_error(error)
@@ -124,50 +151,54 @@ class TumourPagesMixin:
         if draft is None:
             messages.info(request, "Nothing was changed: the page is the same as the live page.")
         elif "_submit" in request.POST:
-            self._submit(request, tumour)
+            self._submit(request, page)
         else:
             messages.success(request, "Saved as a draft. The live page is unchanged until a reviewer approves it.")
-        return HttpResponseRedirect(reverse("admin:tumours_tumour_change", args=[tumour.pk]))
+        return HttpResponseRedirect(self._url("change", page))
 
-    def _submit(self, request, tumour: Tumour) -> None:
+    def _submit(self, request, page: ReviewedPage) -> None:
         try:
-            services.submit_for_review(tumour=tumour, by=request.user)
+            services.submit_for_review(**self._named(page), by=request.user)
         except ValidationError as error:
             messages.error(request, "Saved as a draft, but not submitted: " + " ".join(_messages(error)))
         else:
             messages.success(request, "Submitted for review. Clinical reviewers have been told.")
 
-    def _render_edit(self, request, tumour: Tumour, draft: Draft | None, forms: EditForms, *, may_edit: bool):
-        adding = tumour.pk is None
-        saved = draft.revision.content if draft else live_content(tumour)
+    def _render_edit(self, request, page: ReviewedPage, draft: Draft | None, forms: EditForms, *, may_edit: bool):
+        adding = page.pk is None
+        saved = draft.revision.content if draft else live_content(page)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": "Add a tumour page" if adding else f"Change “{tumour.name}”",
-            "original": None if adding else tumour,
+            "title": f"Add a {self.opts.verbose_name} page" if adding else f"Change “{page.name}”",
+            "original": None if adding else page,
             "draft": draft,
             "forms": forms,
             "may_edit": may_edit,
-            "may_review": request.user.has_perm(PUBLISH_PERMISSION),
-            "state": self._state(tumour, draft),
-            "events": [] if adding else EditorialEvent.objects.of(tumour).select_related("by")[:20],
-            "old_slugs": [] if adding else list(tumour.old_slugs.values_list("slug", flat=True)),
-            "preview_links": [] if adding else _active_links(tumour),
+            "may_review": request.user.has_perm(self.page_kind.publish_permission),
+            "may_withdraw": request.user.has_perm(self.page_kind.change_permission),
+            "state": self._state(page, draft),
+            "events": [] if adding else EditorialEvent.objects.of(page).select_related("by")[:20],
+            "preview_links": [] if adding else _active_links(page),
             "preview_link_form": PreviewLinkForm(),
             "media": self.media + forms.media,
-            "has_view_on_site": tumour.is_public and self.has_view_or_change_permission(request, tumour),
-            **({} if adding else _evidence(tumour)),
+            "has_view_on_site": page.is_public and self.has_view_or_change_permission(request, page),
+            **self.edit_page_context(page),
             # Of what is saved (the draft, else the live page): what approval will say of it.
             "evidence_problems": [] if adding else services.evidence_problems(saved),
             "require_citations": settings.EDITORIAL_REQUIRE_CITATIONS,
         }
-        return TemplateResponse(request, "admin/tumours/tumour/edit.html", context)
+        return TemplateResponse(request, "admin/tumours/page/edit.html", context)
 
-    def _state(self, tumour: Tumour, draft: Draft | None) -> str:
-        if tumour.pk is None:
+    def edit_page_context(self, page: ReviewedPage) -> dict:
+        """What else this kind's edit page shows (e.g. a tumour page's old addresses)."""
+        return {}
+
+    def _state(self, page: ReviewedPage, draft: Draft | None) -> str:
+        if page.pk is None:
             return "New page"
         return services.state_label(
-            is_live=tumour.is_public,
+            is_live=page.is_public,
             draft_state=draft.state if draft else None,
             go_live_at=draft.go_live_at if draft else None,
         )
@@ -181,64 +212,77 @@ class TumourPagesMixin:
         return self._act(request, object_id, services.withdraw, "Withdrawn: the draft can be changed again.")
 
     def _act(self, request, object_id, action, done: str):
-        tumour = self._get_tumour(request, object_id)
+        page = self._get_page(request, object_id)
         if request.method != "POST":
             raise Http404
         try:
-            action(tumour=tumour, by=request.user)
+            action(**self._named(page), by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(_messages(error)))
         else:
             messages.success(request, done)
-        return HttpResponseRedirect(reverse("admin:tumours_tumour_change", args=[tumour.pk]))
+        return HttpResponseRedirect(self._url("change", page))
 
     # Review: the diff and the rendered draft side by side, and the reviewer's decision.
 
     def review_view(self, request, object_id):
-        tumour = self._get_tumour(request, object_id)
-        draft = services.draft_of(tumour)
+        page = self._get_page(request, object_id)
+        draft = services.draft_of(page)
         if draft is None:
             messages.info(request, "This page has no draft: there is nothing to review.")
-            return HttpResponseRedirect(reverse("admin:tumours_tumour_change", args=[tumour.pk]))
+            return HttpResponseRedirect(self._url("change", page))
         approval, changes = ApprovalForm(), RequestChangesForm()
         if request.method == "POST":
             if "_approve" in request.POST:
                 approval = ApprovalForm(request.POST)
-                done = approval.is_valid() and self._approve(request, tumour, approval)
+                done = approval.is_valid() and self._approve(request, page, approval)
             else:
                 changes = RequestChangesForm(request.POST)
-                done = changes.is_valid() and self._request_changes(request, tumour, changes)
+                done = changes.is_valid() and self._request_changes(request, page, changes)
             if done:
-                return HttpResponseRedirect(reverse("admin:tumours_tumour_change", args=[tumour.pk]))
-        live = live_content(tumour) if tumour.first_published_at else empty_content()
+                return HttpResponseRedirect(self._url("change", page))
+        compared_with, live = self._review_base(page)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"Review changes to “{tumour.name}”",
-            "original": tumour,
+            "title": f"Review changes to “{page.name}”",
+            "original": page,
             "draft": draft,
-            "state": self._state(tumour, draft),
-            "changes": page_diff(live, draft.revision.content),
-            "readability": readability.compare(live, draft.revision.content),
+            "state": self._state(page, draft),
+            "changes": page_diff(live, draft.revision.content, self.page_kind),
+            "readability": readability.compare(live, draft.revision.content, lead=self.page_kind.lead),
             "target_grade": settings.READABILITY_TARGET_GRADE,
-            "compared_with": "the live page" if tumour.first_published_at else "an empty page (it has never been live)",
-            "page": (page := draft_page(tumour, draft)),
-            "citations": citations_of(page),
+            "compared_with": compared_with,
+            "article": self._article(request, page, draft),
             "evidence_problems": services.evidence_problems(draft.revision.content),
             "require_citations": settings.EDITORIAL_REQUIRE_CITATIONS,
             "approval_form": approval,
             "changes_form": changes,
-            "may_decide": request.user.has_perm(PUBLISH_PERMISSION) and draft.state == Draft.State.IN_REVIEW,
+            "may_decide": request.user.has_perm(self.page_kind.publish_permission)
+            and draft.state == Draft.State.IN_REVIEW,
             "last_editor_is_me": draft.updated_by_id == request.user.pk,
             "four_eyes": settings.EDITORIAL_FOUR_EYES,
             "media": self.media,
         }
-        return TemplateResponse(request, "admin/tumours/tumour/review.html", context)
+        return TemplateResponse(request, "admin/tumours/page/review.html", context)
 
-    def _approve(self, request, tumour: Tumour, form: ApprovalForm) -> bool:
+    def _review_base(self, page: ReviewedPage) -> tuple[str, dict]:
+        """What the reviewer compares the draft with: what the public sees of the page, or nothing."""
+        if page.first_published_at:
+            return "the live page", live_content(page)
+        if page.shows_content_unpublished:
+            return "what the public sees now (its page has never been live)", live_content(page)
+        return "an empty page (it has never been live)", empty_content(self.page_kind)
+
+    def _article(self, request, page: ReviewedPage, draft: Draft) -> str:
+        # The page as it will go out, drawn by the public page's own article template.
+        context = page_template_context(draft_page(page, draft))
+        return render_to_string(self.page_kind.article_template, context, request=request)
+
+    def _approve(self, request, page: ReviewedPage, form: ApprovalForm) -> bool:
         try:
             draft = services.approve(
-                tumour=tumour,
+                **self._named(page),
                 by=request.user,
                 go_live_at=form.cleaned_data["go_live_at"],
                 clinical_review=form.cleaned_data["clinical_review"],
@@ -253,13 +297,13 @@ class TumourPagesMixin:
         if draft is None:
             messages.success(request, "Approved: the page is live now.")
         else:
-            when = services.state_label(is_live=tumour.is_public, draft_state=draft.state, go_live_at=draft.go_live_at)
+            when = services.state_label(is_live=page.is_public, draft_state=draft.state, go_live_at=draft.go_live_at)
             messages.success(request, f"Approved. {when}; the current page stays online until then.")
         return True
 
-    def _request_changes(self, request, tumour: Tumour, form: RequestChangesForm) -> bool:
+    def _request_changes(self, request, page: ReviewedPage, form: RequestChangesForm) -> bool:
         try:
-            services.request_changes(tumour=tumour, by=request.user, comment=form.cleaned_data["comment"])
+            services.request_changes(**self._named(page), by=request.user, comment=form.cleaned_data["comment"])
         except (PermissionDenied, ValidationError) as error:
             _add_errors(form, error)
             return False
@@ -272,136 +316,141 @@ class TumourPagesMixin:
         if not self.has_change_permission(request):
             raise PermissionDenied
         if object_id is None and request.method != "POST":
-            return HttpResponseRedirect(reverse("admin:tumours_tumour_add"))
-        tumour = self._get_tumour(request, object_id) if object_id else Tumour()
-        draft = services.draft_of(tumour)
-        content = draft.revision.content if draft else live_content(tumour)
+            return HttpResponseRedirect(reverse(self.page_kind.admin_url_name("add")))
+        page = self._get_page(request, object_id) if object_id else self.model()
+        draft = services.draft_of(page)
+        content = draft.revision.content if draft else live_content(page)
         if request.method == "POST":
-            forms = EditForms(tumour, content, request.POST)
+            forms = EditForms(self, page, content, request.POST)
             forms.is_valid()  # a preview shows whatever is valid, and the rest as it was
-            unsaved = merged(content, **forms.changes(content))
-            return render_private(request, draft_page(tumour, draft, unsaved), banner=UNSAVED_BANNER)
-        if draft is None and tumour.pk:
-            banner = "Preview — this is the page as the public sees it now." if tumour.is_public else DRAFT_BANNER
-            return render_private(
-                request, live_page(Tumour.objects.with_page_content().get(pk=tumour.pk)), banner=banner
-            )
-        return render_private(request, draft_page(tumour, draft, content), banner=DRAFT_BANNER)
+            unsaved = merged(content, kind=self.page_kind, **forms.changes(content))
+            return render_private(request, draft_page(page, draft, unsaved), banner=UNSAVED_BANNER)
+        if draft is None and page.pk:
+            banner = "Preview — this is the page as the public sees it now." if page.is_public else DRAFT_BANNER
+            return render_private(request, live_page_of(page), banner=banner)
+        return render_private(request, draft_page(page, draft, content), banner=DRAFT_BANNER)
 
     # History: every saved version, which one is or was live, and every step of the workflow.
 
     def history_view(self, request, object_id, extra_context=None):
-        tumour = self._get_tumour(request, object_id)
-        draft = services.draft_of(tumour)
+        page = self._get_page(request, object_id)
+        draft = services.draft_of(page)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"History of “{tumour.name}”",
-            "original": tumour,
+            "title": f"History of “{page.name}”",
+            "original": page,
             "draft": draft,
-            "revisions": _with_previous(Revision.objects.of(tumour).select_related("created_by", "approved_by")[:201]),
-            "events": EditorialEvent.objects.of(tumour).select_related("by")[:200],
-            "may_edit": self._may_edit(request, tumour),
+            "revisions": _with_previous(Revision.objects.of(page).select_related("created_by", "approved_by")[:201]),
+            "events": EditorialEvent.objects.of(page).select_related("by")[:200],
+            "may_edit": self._may_edit(request, page),
         }
-        return TemplateResponse(request, "admin/tumours/tumour/history.html", context)
+        return TemplateResponse(request, "admin/tumours/page/history.html", context)
 
     def compare_view(self, request, object_id, version_id):
-        tumour = self._get_tumour(request, object_id)
-        revision = get_object_or_404(Revision.objects.of(tumour).select_related("created_by"), pk=version_id)
+        page = self._get_page(request, object_id)
+        revision = get_object_or_404(Revision.objects.of(page).select_related("created_by"), pk=version_id)
         if request.method == "POST":
-            return self._restore(request, tumour, revision)
-        against, label = self._comparison(request, tumour)
+            return self._restore(request, page, revision)
+        against, label = self._comparison(request, page)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"Compare a version of “{tumour.name}”",
-            "original": tumour,
+            "title": f"Compare a version of “{page.name}”",
+            "original": page,
             "revision": revision,
             "against_label": label,
-            "changes": page_diff(revision.content, against),
-            "may_restore": self._may_edit(request, tumour),
+            "changes": page_diff(revision.content, against, self.page_kind),
+            "may_restore": self._may_edit(request, page),
         }
-        return TemplateResponse(request, "admin/tumours/tumour/compare.html", context)
+        return TemplateResponse(request, "admin/tumours/page/compare.html", context)
 
-    def _comparison(self, request, tumour: Tumour) -> tuple[dict, str]:
+    def _comparison(self, request, page: ReviewedPage) -> tuple[dict, str]:
         wanted = request.GET.get("with", "")
-        draft = services.draft_of(tumour)
+        draft = services.draft_of(page)
         if wanted.isdigit():
-            other = Revision.objects.of(tumour).filter(pk=int(wanted)).first()
+            other = Revision.objects.of(page).filter(pk=int(wanted)).first()
             if other is not None:
                 return other.content, f"the version saved on {timezone.localtime(other.created_at):%d %B %Y, %H:%M:%S}"
         if wanted == "draft" and draft is not None:
             return draft.revision.content, "the current draft"
-        return live_content(tumour), "the live page" if tumour.is_public else "the page's last approved content"
+        return live_content(page), "the live page" if page.is_public else "the page's last approved content"
 
-    def _restore(self, request, tumour: Tumour, revision: Revision):
-        if not self._may_edit(request, tumour):
+    def _restore(self, request, page: ReviewedPage, revision: Revision):
+        if not self._may_edit(request, page):
             raise PermissionDenied
         try:
-            services.restore_version(tumour=tumour, version_id=revision.pk, by=request.user)
+            services.restore_version(**self._named(page), version_id=revision.pk, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(_messages(error)))
             return HttpResponseRedirect(request.path)
         messages.success(
             request, "That version is now the draft. Submit it for review: the live page is unchanged until approval."
         )
-        return HttpResponseRedirect(reverse("admin:tumours_tumour_change", args=[tumour.pk]))
+        return HttpResponseRedirect(self._url("change", page))
 
     # Reviewer-only actions: unpublish, and links to share a draft.
 
     def unpublish_view(self, request, object_id):
-        tumour = self._get_tumour(request, object_id)
-        if not request.user.has_perm(PUBLISH_PERMISSION):
+        page = self._get_page(request, object_id)
+        if not request.user.has_perm(self.page_kind.publish_permission):
             raise PermissionDenied
         form = UnpublishForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.unpublish(tumour=tumour, by=request.user, reason=form.cleaned_data["reason"])
+                services.unpublish(**self._named(page), by=request.user, reason=form.cleaned_data["reason"])
             except ValidationError as error:
                 _add_errors(form, error)
             else:
                 messages.success(request, "The page is off the site. Its history and any draft are kept.")
-                return HttpResponseRedirect(reverse("admin:tumours_tumour_change", args=[tumour.pk]))
+                return HttpResponseRedirect(self._url("change", page))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"Unpublish “{tumour.name}”",
-            "original": tumour,
+            "title": f"Unpublish “{page.name}”",
+            "original": page,
             "form": form,
         }
-        return TemplateResponse(request, "admin/tumours/tumour/unpublish.html", context)
+        return TemplateResponse(request, "admin/tumours/page/unpublish.html", context)
 
     def preview_links_view(self, request, object_id):
-        tumour = self._get_tumour(request, object_id)
-        if request.method != "POST" or not request.user.has_perm(PUBLISH_PERMISSION):
+        page = self._get_page(request, object_id)
+        if request.method != "POST" or not request.user.has_perm(self.page_kind.publish_permission):
             raise PermissionDenied
         try:
             if "_revoke" in request.POST:
-                count = services.revoke_preview_links(tumour=tumour, by=request.user)
+                count = services.revoke_preview_links(**self._named(page), by=request.user)
                 messages.success(request, f"{count} preview link(s) revoked.")
             else:
                 form = PreviewLinkForm(request.POST)
                 days = form.cleaned_data["days"] if form.is_valid() else services.PREVIEW_LINK_DAYS
-                path = services.create_preview_link(tumour=tumour, by=request.user, days=days)
+                path = services.create_preview_link(**self._named(page), by=request.user, days=days)
                 messages.success(request, f"Preview link (valid {days} days): {request.build_absolute_uri(path)}")
         except ValidationError as error:
             messages.error(request, " ".join(_messages(error)))
-        return HttpResponseRedirect(reverse("admin:tumours_tumour_change", args=[tumour.pk]))
+        return HttpResponseRedirect(self._url("change", page))
 
     # Shared by the views above.
 
-    def _get_tumour(self, request, object_id) -> Tumour:
-        tumour = self.get_object(request, unquote(str(object_id)))
-        if tumour is None:
-            raise Http404("No such tumour page.")
-        if not self.has_view_or_change_permission(request, tumour):
+    def _get_page(self, request, object_id) -> ReviewedPage:
+        page = self.get_object(request, unquote(str(object_id)))
+        if page is None:
+            raise Http404("No such page.")
+        if not self.has_view_or_change_permission(request, page):
             raise PermissionDenied
-        return tumour
+        return page
 
-    def _may_edit(self, request, tumour: Tumour) -> bool:
-        if tumour.pk is None:
+    def _may_edit(self, request, page: ReviewedPage) -> bool:
+        if page.pk is None:
             return self.has_add_permission(request)
-        return self.has_change_permission(request, tumour)
+        return self.has_change_permission(request, page)
+
+    def _named(self, page: ReviewedPage) -> dict[str, ReviewedPage]:
+        """The page as the services take it: tumour=page or kit=page."""
+        return {self.page_keyword: page}
+
+    def _url(self, view: str, page: ReviewedPage) -> str:
+        return reverse(self.page_kind.admin_url_name(view), args=[page.pk])
 
 
 def _with_previous(revisions) -> list[tuple[Revision, Revision | None]]:
@@ -412,19 +461,8 @@ def _with_previous(revisions) -> list[tuple[Revision, Revision | None]]:
     ]
 
 
-def _evidence(tumour: Tumour) -> dict:
-    """What the edit screen warns about: the live page's broken or moved links, and visitors' open feedback."""
-    return {
-        "link_problems": list(
-            LinkUse.objects.filter(tumour=tumour, link__state__in=LinkCheck.PROBLEMS).select_related("link")
-        ),
-        "feedback_counts": counts_for(tumour),
-        "open_feedback": list(tumour.feedback.open()[:10]),
-    }
-
-
-def _active_links(tumour: Tumour) -> list[PreviewLink]:
-    return [link for link in PreviewLink.objects.of(tumour).select_related("created_by")[:20] if link.is_active]
+def _active_links(page: ReviewedPage) -> list[PreviewLink]:
+    return [link for link in PreviewLink.objects.of(page).select_related("created_by")[:20] if link.is_active]
 
 
 def _messages(error: ValidationError) -> list[str]:

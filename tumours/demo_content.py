@@ -72,23 +72,33 @@ DEMO_REVIEWER_PROFILE = {"display_name": "Dr Helen Marsh", "role": "Consultant M
 
 @transaction.atomic
 def load_demo_content() -> Tumour:
-    """Create or refresh the demo kit and page; running it again changes nothing."""
+    """Create or refresh the demo kit page and tumour page; running it again changes nothing."""
     editor, reviewer = _demo_staff()
-    kit, _ = TestKit.objects.update_or_create(slug=ONCOFOCUS["slug"], defaults=ONCOFOCUS)
+    # The kit's page says only what the seed says of it: its description. Its sections are for editors to write,
+    # so they are left as they are (none, on a new site).
+    kit = TestKit.objects.filter(slug=ONCOFOCUS["slug"]).first() or TestKit()
+    _publish(editor, reviewer, kit=kit, fields=ONCOFOCUS)
+    kit = TestKit.objects.get(slug=ONCOFOCUS["slug"])
     tumour = Tumour.objects.filter(slug=LEIOMYOSARCOMA["slug"]).first() or Tumour()
-    draft = services.draft_of(tumour)
-    if draft is not None and not draft.is_editable:
-        services.withdraw(tumour=tumour, by=editor)
-    draft = services.save_draft(tumour=tumour, by=editor, comment="Demo content loaded.", **_demo_content(tumour, kit))
-    if draft is not None:
-        services.submit_for_review(tumour=tumour, by=editor)
-        services.approve(tumour=tumour, by=reviewer)
+    _publish(editor, reviewer, tumour=tumour, **_demo_content(tumour, kit))
     return Tumour.objects.get(slug=LEIOMYOSARCOMA["slug"])
 
 
 def cited(text: str, key: str = WIKIPEDIA_SOURCE["key"]) -> str:
     """Every paragraph of the seed comes from the Wikipedia article: each cites it at its end."""
     return "\n\n".join(f"{paragraph} [@{key}]" for paragraph in text.strip().split("\n\n")) + "\n"
+
+
+def _publish(editor, reviewer, **page_and_content) -> None:
+    """Save the demo content as the page's draft and have it approved, unless the live page already says it."""
+    page = {name: page_and_content.pop(name) for name in ("tumour", "kit") if name in page_and_content}
+    draft = services.draft_of(next(iter(page.values())))
+    if draft is not None and not draft.is_editable:
+        services.withdraw(**page, by=editor)
+    draft = services.save_draft(**page, by=editor, comment="Demo content loaded.", **page_and_content)
+    if draft is not None:
+        services.submit_for_review(**page, by=editor)
+        services.approve(**page, by=reviewer)
 
 
 def _demo_content(tumour: Tumour, kit: TestKit) -> dict:

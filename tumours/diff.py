@@ -9,12 +9,10 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from .content import SOURCE_FIELDS
-from .models import TestKit
+from .page_kinds import SOURCE_FIELDS, TUMOUR, PageKind
 
 # Words, runs of spaces, line breaks and single punctuation marks: the units a change is shown in.
 TOKENS = re.compile(r"\n|[^\S\n]+|\w+|[^\w\s]", re.UNICODE)
-FIELD_LABELS = {"name": "Name", "slug": "Address (slug)", "also_known_as": "Also known as", "summary": "Summary"}
 
 
 @dataclass(frozen=True)
@@ -46,17 +44,21 @@ def words(old: str, new: str) -> list[Part]:
     return parts
 
 
-def page_diff(old: dict, new: dict) -> list[Change]:
+def page_diff(old: dict, new: dict, kind: PageKind = TUMOUR) -> list[Change]:
     """The changes from content `old` to content `new` (content as tumours/content.py defines it)."""
     changes = [
         Change(label, "changed", words(old["fields"][name], new["fields"][name]))
-        for name, label in FIELD_LABELS.items()
+        for name, label in kind.field_labels.items()
         if old["fields"][name] != new["fields"][name]
     ]
-    if old["fields"]["test_kits"] != new["fields"]["test_kits"]:
-        changes.append(Change("Test kits", "changed", words(_kits(old), _kits(new))))
-    changes += _rows(old["sections"], new["sections"], "Section", _section_text, lambda row: row["heading"])
-    changes += _rows(old["sources"], new["sources"], "Source", _source_text, lambda row: row["title"])
+    for name, (model, label) in kind.choices.items():
+        if old["fields"][name] != new["fields"][name]:
+            changes.append(
+                Change(label, "changed", words(_names(model, old["fields"][name]), _names(model, new["fields"][name])))
+            )
+    for rows in kind.rows:
+        text, title = ROW_TEXT[rows.key]
+        changes += _rows(old[rows.key], new[rows.key], rows.label, text, lambda row, title=title: row[title])
     return changes
 
 
@@ -98,6 +100,10 @@ def _source_text(row: dict) -> str:
     return " · ".join(str(row.get(name) or "") for name in SOURCE_FIELDS if row.get(name))
 
 
-def _kits(content: dict) -> str:
-    names = TestKit.objects.filter(pk__in=content["fields"]["test_kits"]).values_list("name", flat=True)
+def _names(model, ids: list[int]) -> str:
+    names = model.objects.filter(pk__in=ids).values_list("name", flat=True)
     return ", ".join(sorted(names)) or "none"
+
+
+# How a row reads in the diff, and the field that names it, by the rows' key in the content.
+ROW_TEXT = {"sections": (_section_text, "heading"), "sources": (_source_text, "title")}

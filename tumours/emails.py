@@ -1,4 +1,5 @@
-"""E-mails to staff about drafts: to reviewers when one is submitted, to its editors when it is approved or sent back.
+"""E-mails to staff about drafts of any page: to reviewers when one is submitted, to its editors when it is approved
+or sent back.
 
 Each is stored as an EditorialEmail in the action's own transaction and sent by the task worker after the commit,
 so a mail outage never blocks or undoes an approval; a failed send is retried with back-off, by the worker and by
@@ -17,24 +18,31 @@ from django.utils import timezone
 from oncosite.outbox import backoff, drain
 
 from .editorial import Draft, EditorialEmail
+from .models import TestKit
+from .page_kinds import kind_of
 from .reminders import reviewer_addresses
 
 logger = logging.getLogger(__name__)
 
 
-def submitted(*, tumour, draft: Draft) -> None:
+def submitted(*, page, draft: Draft) -> None:
     to = [address for address in reviewer_addresses() if address != _address(draft.submitted_by)]
-    _queue(to, f"Oncosite: “{tumour.name}” is awaiting your review", "submitted", tumour=tumour, draft=draft)
+    _queue(to, f"Oncosite: {_title(page)} is awaiting your review", "submitted", page=page, draft=draft)
 
 
-def approved(*, tumour, draft: Draft) -> None:
+def approved(*, page, draft: Draft) -> None:
     to = _editors(draft, excluding=draft.approved_by)
-    _queue(to, f"Oncosite: your changes to “{tumour.name}” were approved", "approved", tumour=tumour, draft=draft)
+    _queue(to, f"Oncosite: your changes to {_title(page)} were approved", "approved", page=page, draft=draft)
 
 
-def changes_requested(*, tumour, draft: Draft, by) -> None:
+def changes_requested(*, page, draft: Draft, by) -> None:
     to = _editors(draft, excluding=by)
-    _queue(to, f"Oncosite: changes requested on “{tumour.name}”", "changes_requested", tumour=tumour, draft=draft)
+    _queue(to, f"Oncosite: changes requested on {_title(page)}", "changes_requested", page=page, draft=draft)
+
+
+def _title(page) -> str:
+    # Tumour pages are named by the tumour; a kit's page says so, as the kit's name alone reads like a product.
+    return f"the test kit page “{page.name}”" if isinstance(page, TestKit) else f"“{page.name}”"
 
 
 def _editors(draft: Draft, *, excluding) -> list[str]:
@@ -46,15 +54,16 @@ def _address(user) -> str:
     return user.email if user is not None and user.is_active else ""
 
 
-def _queue(to: list[str], subject: str, template: str, *, tumour, draft: Draft) -> None:
+def _queue(to: list[str], subject: str, template: str, *, page, draft: Draft) -> None:
     if not to:
         return
     site = settings.SITE_URL.rstrip("/")
+    kind = kind_of(page)
     context = {
-        "tumour": tumour,
+        "title": _title(page),
         "draft": draft,
-        "edit_url": site + reverse("admin:tumours_tumour_change", args=[tumour.pk]),
-        "review_url": site + reverse("admin:tumours_tumour_review", args=[tumour.pk]),
+        "edit_url": site + reverse(kind.admin_url_name("change"), args=[page.pk]),
+        "review_url": site + reverse(kind.admin_url_name("review"), args=[page.pk]),
     }
     body = render_to_string(f"tumours/email/{template}.txt", context)
     # One line, whatever a page name holds: a header with a line break would be refused at sending.

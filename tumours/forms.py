@@ -1,4 +1,5 @@
-"""The forms of the tumour admin. They read what an editor typed; the rules live in tumours/services.py."""
+"""The forms of the editorial admin (tumour pages and test kit pages). They read what an editor typed; the rules
+live in tumours/services.py."""
 
 import copy
 from urllib.parse import quote
@@ -10,8 +11,8 @@ from django.db import models
 from django.forms.formsets import DELETION_FIELD_NAME
 from markdownx.widgets import AdminMarkdownxWidget
 
-from .content import SECTION_FIELDS, SOURCE_FIELDS
 from .models import REVIEW_INTERVAL_MONTHS, Section, Source, TestKit, Tumour
+from .page_kinds import SECTION_FIELDS, SOURCE_FIELDS
 from .services import PREVIEW_LINK_DAYS, PREVIEW_LINK_MAX_DAYS
 
 MARKDOWN_HELP = "Markdown. The preview beside it shows exactly what visitors will see."
@@ -32,7 +33,7 @@ class CitingMarkdownxWidget(AdminMarkdownxWidget):
 
 
 class PageForm(forms.ModelForm):
-    """The page's own fields. Bound to a copy of the page, never saved: services.save_draft takes its data."""
+    """A tumour page's own fields. Bound to a copy of the page, never saved: services.save_draft takes its data."""
 
     edit_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -41,10 +42,10 @@ class PageForm(forms.ModelForm):
         fields = ["name", "slug", "also_known_as", "summary", "test_kits"]
         widgets = {"summary": CitingMarkdownxWidget, "test_kits": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, tumour: Tumour, content: dict, **kwargs):
+    def __init__(self, *args, page: Tumour, content: dict, **kwargs):
         initial = {**content["fields"], **kwargs.pop("initial", {})}
         # A copy: a ModelForm writes cleaned values onto its instance, and the page's row must stay as it is.
-        super().__init__(*args, instance=copy.copy(tumour), initial=initial, **kwargs)
+        super().__init__(*args, instance=copy.copy(page), initial=initial, **kwargs)
         self.fields["test_kits"].queryset = TestKit.objects.order_by("name")
         self.fields[
             "test_kits"
@@ -67,6 +68,24 @@ class PageForm(forms.ModelForm):
         fields = {name: self.cleaned_data.get(name, fallback[name]) for name in Tumour.CONTENT_FIELDS}
         kits = self.cleaned_data.get("test_kits")
         return {**fields, "test_kits": [kit.pk for kit in kits] if kits is not None else fallback["test_kits"]}
+
+
+class KitPageForm(forms.ModelForm):
+    """A test kit page's own fields; as PageForm, never saved."""
+
+    edit_token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = TestKit
+        fields = ["name", "slug", "description"]
+        widgets = {"description": AdminMarkdownxWidget}
+
+    def __init__(self, *args, page: TestKit, content: dict, **kwargs):
+        initial = {**content["fields"], **kwargs.pop("initial", {})}
+        super().__init__(*args, instance=copy.copy(page), initial=initial, **kwargs)
+
+    def page_fields(self, *, fallback: dict) -> dict:
+        return {name: self.cleaned_data.get(name, fallback[name]) for name in TestKit.CONTENT_FIELDS}
 
 
 class RowForm(forms.ModelForm):
@@ -131,6 +150,12 @@ class RowFormSet(forms.BaseFormSet):
 
 SectionFormSet = forms.formset_factory(SectionForm, formset=RowFormSet, extra=0, can_delete=True)
 SourceFormSet = forms.formset_factory(SourceForm, formset=RowFormSet, extra=0, can_delete=True)
+
+
+def row_formset(key: str) -> type[RowFormSet]:
+    """The formset for one kind of row, by the rows' key in the content. A kit page's sections are edited with the
+    same form as a tumour page's: the form only reads what was typed, and both have a heading and a body."""
+    return {"sections": SectionFormSet, "sources": SourceFormSet}[key]
 
 
 def row_initial(rows: list[dict]) -> list[dict]:

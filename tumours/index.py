@@ -41,7 +41,11 @@ def a_to_z(tumours) -> list[tuple[str, list[IndexEntry]]]:
     # Thousands of pages: fetch only what the list shows as plain values (10,000 model instances cost ~100 ms),
     # ask "any kit?" in the same query, and build each link from one reversed pattern, not one reverse() each.
     kits = Tumour.test_kits.through.objects.filter(tumour=OuterRef("pk"))
-    rows = tumours.annotate(has_kit=Exists(kits)).values_list("name", "slug", "also_known_as", "has_kit")
+    return group_entries(tumours.annotate(has_kit=Exists(kits)).values_list("name", "slug", "also_known_as", "has_kit"))
+
+
+def group_entries(rows) -> list[tuple[str, list[IndexEntry]]]:
+    """Rows of (name, slug, also_known_as, has_kit) as a_to_z gives them."""
     pattern = reverse("tumours:detail", kwargs={"slug": SLUG_PLACEHOLDER})
     groups: dict[str, list[IndexEntry]] = {}
     for name, slug, also_known_as, has_kit in rows:

@@ -43,40 +43,16 @@ def normalise_newlines(text: str) -> str:
     return (text or "").replace("\r\n", "\n").replace("\r", "\n")
 
 
-class TestKit(models.Model):
-    name = models.CharField(
-        max_length=100,
-        unique=True,
-        validators=[validate_single_line],
-        help_text="The kit's name as sold, e.g. Oncofocus.",
-    )
-    slug = models.SlugField(max_length=100, unique=True, help_text="Used in links; letters, numbers and hyphens.")
-    description = MarkdownxField(
-        validators=[validate_kit_description],
-        help_text="Shown in the kit box on every tumour page that offers this kit. Markdown.",
-    )
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = "test kit"
-
-    def __str__(self):
-        return self.name
-
-
-class TumourQuerySet(models.QuerySet):
+class ReviewedPageQuerySet(models.QuerySet):
     def published(self):
         """The only way public views fetch pages. A page is published only by an approval (tumours/services.py)."""
-        return self.filter(status=Tumour.Status.PUBLISHED)
-
-    def with_page_content(self):
-        return self.prefetch_related("sections", "sources", "test_kits")
+        return self.filter(status=ReviewedPage.Status.PUBLISHED)
 
     def review_overdue(self, today: datetime.date | None = None):
         # A published page with no review date is as much out of review as one past its date.
         today = today or timezone.localdate()
         return self.filter(
-            Q(next_review_due__lt=today) | Q(status=Tumour.Status.PUBLISHED, next_review_due__isnull=True)
+            Q(next_review_due__lt=today) | Q(status=ReviewedPage.Status.PUBLISHED, next_review_due__isnull=True)
         )
 
     def review_due_soon(self, today: datetime.date | None = None):
@@ -92,41 +68,20 @@ class TumourQuerySet(models.QuerySet):
         return self.review_overdue(today) | self.review_due_soon(today)
 
 
-class Tumour(models.Model):
+class ReviewedPage(models.Model):
+    """What every public page has besides its content: whether it is live, since when, and its clinical review.
+
+    Set only by tumours/services.py, when a draft is approved or a page unpublished; the content fields of each
+    kind of page (CONTENT_FIELDS) are changed through its draft (tumours/content.py).
+    """
+
     class Status(models.TextChoices):
         # Whether the page's rows are public. Where its draft stands in review is the Draft's state.
         DRAFT = "draft", "Not published"
         PUBLISHED = "published", "Published"
 
-    # What an editor changes, through the page's draft (tumours/content.py); the rest is set by approval.
-    CONTENT_FIELDS = ("name", "slug", "also_known_as", "summary")
+    CONTENT_FIELDS: tuple[str, ...] = ()
 
-    name = models.CharField(
-        max_length=200,
-        validators=[validate_single_line],
-        help_text="The name patients and clinicians know it by, e.g. Leiomyosarcoma.",
-    )
-    slug = models.SlugField(
-        max_length=200,
-        unique=True,
-        help_text="The page's address, /tumours/&lt;slug&gt;/: lower-case letters, numbers and hyphens. "
-        "Once the page has been public, its old addresses keep redirecting here.",
-    )
-    also_known_as = models.CharField(
-        max_length=500,
-        blank=True,
-        validators=[validate_single_line],
-        help_text="Other names and abbreviations, separated by commas, e.g. LMS.",
-    )
-    summary = MarkdownxField(
-        validators=[validate_summary], help_text="The lead paragraphs shown above the sections. Markdown."
-    )
-    test_kits = models.ManyToManyField(
-        TestKit,
-        blank=True,
-        related_name="tumours",
-        help_text="Kits a visitor can request for this tumour. Leave empty to show no request button.",
-    )
     status = models.CharField(
         max_length=20,
         choices=Status.choices,
@@ -174,11 +129,175 @@ class Tumour(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="The Flesch-Kincaid grade of the hardest text of the live page (its summary or a section), "
-        "set when a draft goes live (tumours/readability.py).",
+        help_text="The Flesch-Kincaid grade of the hardest text of the live page (its summary or description, or "
+        "a section), set when a draft goes live (tumours/readability.py).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.last_reviewed_on and not self.next_review_due:
+            self.next_review_due = next_review_after(self.last_reviewed_on)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def shows_content_unpublished(self) -> bool:
+        """Whether the public sees some of this page's content while the page itself is not published."""
+        return False
+
+
+class PageSection(models.Model):
+    """An ordered markdown section of a page."""
+
+    heading = models.CharField(
+        max_length=200, validators=[validate_single_line], help_text="Shown as the section's heading, e.g. Treatment."
+    )
+    body = MarkdownxField(
+        validators=[validate_section_body],
+        help_text="The section's text. Markdown; the preview shows exactly what visitors see.",
+    )
+    position = models.PositiveIntegerField(default=0, help_text="Sections are shown in ascending order.")
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.heading
+
+    def save(self, *args, **kwargs):
+        self.body = normalise_newlines(self.body)
+        super().save(*args, **kwargs)
+
+    @property
+    def anchor(self) -> str:
+        # A draft's new section has no id yet; its place is unique within the page.
+        return f"section-{self.pk}" if self.pk else f"section-new-{self.position}"
+
+
+class TestKitQuerySet(ReviewedPageQuerySet):
+    def with_page_content(self):
+        return self.prefetch_related("sections")
+
+    def for_links(self):
+        """The published kit pages, with just what a link to each needs (home page, footer, search)."""
+        return self.published().only("name", "slug", "description", "status")
+
+
+class TestKit(ReviewedPage):
+    """A test the company sells, and its page (/tests/<slug>/). Its description also fills the kit box on every
+    tumour page that offers it: that text, like the page, changes only when a reviewer approves a draft."""
+
+    CONTENT_FIELDS = ("name", "slug", "description")
+
+    name = models.CharField(
+        max_length=100,
+        unique=True,
+        validators=[validate_single_line],
+        help_text="The kit's name as sold, e.g. Oncofocus.",
+    )
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text="The kit page's address, /tests/&lt;slug&gt;/: lower-case letters, numbers and hyphens. "
+        "It cannot change once the page has been public.",
+    )
+    description = MarkdownxField(
+        validators=[validate_kit_description],
+        help_text="The kit in a few sentences: the start of its page, and the kit box on every tumour page that "
+        "offers it. Markdown.",
+    )
+
+    drafts = GenericRelation(Draft, related_query_name="kit")
+    revisions = GenericRelation(Revision, related_query_name="kit")
+    events = GenericRelation(EditorialEvent, related_query_name="kit")
+    preview_links = GenericRelation(PreviewLink, related_query_name="kit")
+
+    objects = TestKitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "test kit"
+        permissions = [("publish_testkit", "Can approve, schedule and unpublish test kit pages")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.description = normalise_newlines(self.description)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("tumours:kit", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.pk and self.first_published_at is not None:
+            stored = TestKit.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            if stored is not None and stored != self.slug:
+                raise ValidationError(
+                    {
+                        "slug": f"The page has been public at /tests/{stored}/, which people may have saved or linked: "
+                        "its address stays."
+                    }
+                )
+
+    @property
+    def shows_content_unpublished(self) -> bool:
+        # The kit box of every tumour page that offers the kit shows its name and description, page or no page.
+        # Only an approval (or the move to kit pages, for the kits there were) writes them on the row.
+        return bool(self.description.strip())
+
+
+class KitSection(PageSection):
+    kit = models.ForeignKey(TestKit, on_delete=models.CASCADE, related_name="sections")
+
+    class Meta(PageSection.Meta):
+        verbose_name = "kit page section"
+
+
+class TumourQuerySet(ReviewedPageQuerySet):
+    def with_page_content(self):
+        return self.prefetch_related("sections", "sources", "test_kits")
+
+
+class Tumour(ReviewedPage):
+    # What an editor changes, through the page's draft (tumours/content.py); the rest is set by approval.
+    CONTENT_FIELDS = ("name", "slug", "also_known_as", "summary")
+
+    name = models.CharField(
+        max_length=200,
+        validators=[validate_single_line],
+        help_text="The name patients and clinicians know it by, e.g. Leiomyosarcoma.",
+    )
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The page's address, /tumours/&lt;slug&gt;/: lower-case letters, numbers and hyphens. "
+        "Once the page has been public, its old addresses keep redirecting here.",
+    )
+    also_known_as = models.CharField(
+        max_length=500,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="Other names and abbreviations, separated by commas, e.g. LMS.",
+    )
+    summary = MarkdownxField(
+        validators=[validate_summary], help_text="The lead paragraphs shown above the sections. Markdown."
+    )
+    test_kits = models.ManyToManyField(
+        TestKit,
+        blank=True,
+        related_name="tumours",
+        help_text="Kits a visitor can request for this tumour. Leave empty to show no request button.",
+    )
     # Filled by a PostgreSQL trigger from the name, aliases, summary and sections (migration 0002_search);
     # whatever Django writes here is replaced. Always empty on SQLite, which searches another way.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -200,8 +319,6 @@ class Tumour(models.Model):
     def save(self, *args, **kwargs):
         # Browsers send CRLF; store LF so an untouched text is not recorded as a change in the history.
         self.summary = normalise_newlines(self.summary)
-        if self.last_reviewed_on and not self.next_review_due:
-            self.next_review_due = next_review_after(self.last_reviewed_on)
         previous_slug = getattr(self, "_stored_slug", None)
         super().save(*args, **kwargs)
         self._remember_old_slug(previous_slug)
@@ -229,10 +346,6 @@ class Tumour(models.Model):
             )
         if errors:
             raise ValidationError(errors)
-
-    @property
-    def is_public(self) -> bool:
-        return self.status == self.Status.PUBLISHED
 
     def _remember_old_slug(self, previous_slug: str | None) -> None:
         # Once a page has been public its address may be bookmarked or linked: keep it working.
@@ -267,31 +380,8 @@ class OldSlug(models.Model):
             raise ValidationError({"slug": "Another page uses this address."})
 
 
-class Section(models.Model):
+class Section(PageSection):
     tumour = models.ForeignKey(Tumour, on_delete=models.CASCADE, related_name="sections")
-    heading = models.CharField(
-        max_length=200, validators=[validate_single_line], help_text="Shown as the section's heading, e.g. Treatment."
-    )
-    body = MarkdownxField(
-        validators=[validate_section_body],
-        help_text="The section's text. Markdown; the preview shows exactly what visitors see.",
-    )
-    position = models.PositiveIntegerField(default=0, help_text="Sections are shown in ascending order.")
-
-    class Meta:
-        ordering = ["position", "id"]
-
-    def __str__(self):
-        return self.heading
-
-    def save(self, *args, **kwargs):
-        self.body = normalise_newlines(self.body)
-        super().save(*args, **kwargs)
-
-    @property
-    def anchor(self) -> str:
-        # A draft's new section has no id yet; its place is unique within the page.
-        return f"section-{self.pk}" if self.pk else f"section-new-{self.position}"
 
 
 class Source(models.Model):

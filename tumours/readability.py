@@ -105,9 +105,10 @@ class Comparison:
         return round(self.draft.grade - self.live.grade, 1)
 
 
-def compare(live: dict, draft: dict) -> list[Comparison]:
-    """Summary and sections of two versions of a page's content, side by side (sections matched by their row)."""
-    rows = [Comparison("Summary", readability(live["fields"]["summary"]), readability(draft["fields"]["summary"]))]
+def compare(live: dict, draft: dict, *, lead: str = "summary") -> list[Comparison]:
+    """The lead text (a summary, a description) and sections of two versions of a page's content, side by side
+    (sections matched by their row)."""
+    rows = [Comparison(lead.capitalize(), readability(live["fields"][lead]), readability(draft["fields"][lead]))]
     live_sections = {s["id"]: s for s in live["sections"] if s["id"]}
     for section in draft["sections"]:
         before = live_sections.pop(section["id"], None) if section["id"] else None

@@ -11,7 +11,8 @@ from django.utils import timezone
 from oncosite.roles import CLINICAL_REVIEWERS
 
 from .link_health import LinkCheck
-from .models import REVIEW_WARNING_DAYS, Tumour
+from .models import REVIEW_WARNING_DAYS, ReviewedPage, TestKit, Tumour
+from .page_kinds import kind_of
 
 
 def reviewer_addresses() -> list[str]:
@@ -19,15 +20,16 @@ def reviewer_addresses() -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def _line(tumour: Tumour, today: datetime.date) -> str:
-    if tumour.next_review_due is None:
+def _line(page: ReviewedPage, today: datetime.date) -> str:
+    if page.next_review_due is None:
         when = "no review date set"
-    elif tumour.next_review_due < today:
-        when = f"overdue since {tumour.next_review_due:%d %B %Y}"
+    elif page.next_review_due < today:
+        when = f"overdue since {page.next_review_due:%d %B %Y}"
     else:
-        when = f"due {tumour.next_review_due:%d %B %Y}"
-    link = settings.SITE_URL.rstrip("/") + reverse("admin:tumours_tumour_change", args=[tumour.pk])
-    return f"- {tumour.name} ({tumour.get_status_display()}): {when}\n  {link}"
+        when = f"due {page.next_review_due:%d %B %Y}"
+    link = settings.SITE_URL.rstrip("/") + reverse(kind_of(page).admin_url_name("change"), args=[page.pk])
+    what = "test kit page, " if isinstance(page, TestKit) else ""
+    return f"- {page.name} ({what}{page.get_status_display()}): {when}\n  {link}"
 
 
 def _problem_lines(links: list[LinkCheck]) -> list[str]:
@@ -44,7 +46,10 @@ def send_review_reminders(*, today: datetime.date | None = None) -> tuple[int, i
     """E-mail the reviewers the pages overdue or due within REVIEW_WARNING_DAYS, and the link problems found since
     the last reminder (each is told once). Returns (pages, recipients)."""
     today = today or timezone.localdate()
-    pages = list(Tumour.objects.review_needed(today).distinct().by_review_date())
+    pages = [
+        *Tumour.objects.review_needed(today).distinct().by_review_date(),
+        *TestKit.objects.review_needed(today).distinct().by_review_date(),
+    ]
     problems = list(LinkCheck.objects.not_yet_reported().prefetch_related("uses__tumour").order_by("problem_since"))
     recipients = reviewer_addresses()
     if not (pages or problems) or not recipients:
@@ -53,7 +58,7 @@ def send_review_reminders(*, today: datetime.date | None = None) -> tuple[int, i
     lines = []
     if pages:
         lines += [
-            f"These tumour pages are overdue for clinical review or due within {REVIEW_WARNING_DAYS} days:",
+            f"These pages are overdue for clinical review or due within {REVIEW_WARNING_DAYS} days:",
             "",
             *(_line(tumour, today) for tumour in pages),
             "",

@@ -8,6 +8,8 @@ from django_ratelimit.core import is_ratelimited
 from oncosite.client_ip import client_ip
 
 from .cache import cache_public_page
+from .kit_search import matching_kits
+from .models import TestKit
 from .search import clean_query, search_tumours
 
 
@@ -32,4 +34,8 @@ def search(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = "60"
         return response
     results = search_tumours(query=request.GET.get("q", ""))
-    return render(request, "tumours/search.html", {"results": results})
+    # Kit pages are found by name beside the tumours (tumours/kit_search.py); the same list fills the footer.
+    kits = list(TestKit.objects.for_links())
+    kit_hits = matching_kits(results.query, kits) if results.query else []
+    context = {"results": results, "kit_hits": kit_hits, "found": len(results.hits) + len(kit_hits)}
+    return render(request, "tumours/search.html", {**context, "published_kits": kits})

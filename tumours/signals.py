@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .cache import drop_public_pages
-from .models import Section, Source, TestKit, Tumour
+from .models import KitSection, Section, Source, TestKit, Tumour
 
 
 def _drop(sender, **kwargs):
@@ -16,7 +16,7 @@ def _drop(sender, **kwargs):
 
 
 def connect() -> None:
-    for model in (Tumour, Section, Source, TestKit):
+    for model in (Tumour, Section, Source, TestKit, KitSection):
         post_save.connect(_drop, sender=model, dispatch_uid=f"pagecache-save-{model.__name__}")
         post_delete.connect(_drop, sender=model, dispatch_uid=f"pagecache-delete-{model.__name__}")
     m2m_changed.connect(_drop, sender=Tumour.test_kits.through, dispatch_uid="pagecache-tumour-kits")

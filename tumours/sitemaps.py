@@ -5,7 +5,7 @@ from django.db.models import Max
 from django.http import HttpResponse
 from django.urls import reverse
 
-from .models import Tumour
+from .models import TestKit, Tumour
 
 SLUG_PLACEHOLDER = "slug-placeholder"
 
@@ -15,16 +15,23 @@ class PagesSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return ["tumours:home", "tumours:index"]
+        # The list of tests only once there is a test page on it.
+        self._latest = self._latest_changes()
+        return [name for name, latest in self._latest.items() if latest or name != "tumours:kits"]
 
     def location(self, item):
         return reverse(item)
 
     def lastmod(self, item):
-        # Both list every published page, so they change whenever one of those does.
-        if not hasattr(self, "_latest"):
-            self._latest = Tumour.objects.published().aggregate(latest=Max("updated_at"))["latest"]
-        return self._latest
+        return self._latest[item]
+
+    @staticmethod
+    def _latest_changes() -> dict:
+        # Each lists published pages (the home page both kinds), so it changes whenever one of those does.
+        tumours = Tumour.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+        kits = TestKit.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+        home = max(filter(None, [tumours, kits]), default=None)
+        return {"tumours:home": home, "tumours:index": tumours, "tumours:kits": kits}
 
 
 class TumourSitemap(Sitemap):
@@ -45,7 +52,21 @@ class TumourSitemap(Sitemap):
         return tumour.updated_at
 
 
-SITEMAPS = {"pages": PagesSitemap, "tumours": TumourSitemap}
+class KitSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.9
+
+    def items(self):
+        return TestKit.objects.published().order_by("name", "pk").values_list("slug", "updated_at", named=True)
+
+    def location(self, kit):
+        return reverse("tumours:kit", kwargs={"slug": kit.slug})
+
+    def lastmod(self, kit):
+        return kit.updated_at
+
+
+SITEMAPS = {"pages": PagesSitemap, "tumours": TumourSitemap, "tests": KitSitemap}
 
 
 URLSET_OPEN = (

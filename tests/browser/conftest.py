@@ -39,9 +39,11 @@ def browser():
 class Visit:
     """A browser context that records anything a page asks of another site, and any script error."""
 
-    def __init__(self, browser, base_url: str, width: int):
+    def __init__(self, browser, base_url: str, width: int, javascript: bool = True):
         self.base_url = base_url
-        self.context = browser.new_context(viewport={"width": width, "height": 900}, base_url=base_url)
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 900}, base_url=base_url, java_script_enabled=javascript
+        )
         self.context.set_default_timeout(10_000)
         if AXE_JS.exists():
             # An init script is not subject to the page's Content-Security-Policy, unlike a <script> tag.
@@ -62,8 +64,8 @@ class Visit:
 def visit(browser, live_server):
     opened: list[Visit] = []
 
-    def open_visit(width: int = 1280) -> Visit:
-        opened.append(Visit(browser, live_server.url, width))
+    def open_visit(width: int = 1280, javascript: bool = True) -> Visit:
+        opened.append(Visit(browser, live_server.url, width, javascript))
         return opened[-1]
 
     yield open_visit

@@ -24,11 +24,21 @@ def confirmation(page, url):
     expect(page.get_by_role("heading", level=1)).to_have_text("Request sent")
 
 
+def kit_pick_without_a_choice(page, url):
+    page.goto(url)
+    page.get_by_role("button", name="Continue to the request form").click()
+    expect(page.locator("[data-error-summary]")).to_be_visible()
+
+
 REQUEST_FORM = "/tumours/leiomyosarcoma/request-test/"
 PAGES = {
     "home": (open_page, "/"),
     "index": (open_page, "/tumours/"),
     "tumour": (open_page, "/tumours/leiomyosarcoma/"),
+    "kit": (open_page, "/tests/oncofocus/"),
+    "kit-pick-errors": (kit_pick_without_a_choice, "/tests/oncofocus/"),
+    "tests": (open_page, "/tests/"),
+    "search-kit": (open_page, "/search/?q=oncofocus"),
     "search-results": (open_page, "/search/?q=smooth+muscle"),
     "search-no-results": (open_page, "/search/?q=leiomyosarcomma+zebra"),
     "request-form-errors": (form_with_errors, REQUEST_FORM),

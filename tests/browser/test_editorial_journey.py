@@ -13,6 +13,7 @@ from tests.browser.conftest import SCREENSHOTS, log_in, run_axe
 from tests.factories import UserFactory
 from tumours import services
 from tumours.editorial import ReviewerProfile
+from tumours.models import TestKit
 
 pytestmark = pytest.mark.browser
 
@@ -123,8 +124,18 @@ def editorial_screens(site, clinicians):
     services.save_draft(tumour=site, by=editor, fields={"summary": site.summary.replace("malignant", "cancerous")})
     services.submit_for_review(tumour=site, by=editor)
     revision = site.revisions.order_by("created_at").first()
-    admin = "/admin/tumours/tumour/"
+    # The kit's page, with a draft awaiting review: its screens are the same ones, for a kit.
+    kit = TestKit.objects.get(slug="oncofocus")
+    services.save_draft(kit=kit, by=editor, sections=[{"heading": "How it works", "body": "In our laboratory."}])
+    services.submit_for_review(kit=kit, by=editor)
+    admin, kits = "/admin/tumours/tumour/", "/admin/tumours/testkit/"
     return {
+        "kit-changelist": ("editor", kits),
+        "kit-add": ("editor", f"{kits}add/"),
+        "kit-change": ("editor", f"{kits}{kit.pk}/change/"),
+        "kit-review": ("reviewer", f"{kits}{kit.pk}/review/"),
+        "kit-history": ("editor", f"{kits}{kit.pk}/history/"),
+        "kit-unpublish": ("reviewer", f"{kits}{kit.pk}/unpublish/"),
         "index": ("reviewer", "/admin/"),
         "changelist": ("reviewer", admin),
         "add": ("editor", f"{admin}add/"),

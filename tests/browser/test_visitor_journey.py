@@ -18,7 +18,7 @@ def focused(page) -> str:
 def test_visitor_searches_reads_and_requests_a_test_by_keyboard(site, visit):
     page = visit(1280).page
     page.goto("/")
-    page.get_by_role("searchbox", name="Search tumour pages").fill("leiomyosarcoma")
+    page.get_by_role("searchbox", name="Search tumour and test pages").fill("leiomyosarcoma")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Search results for “leiomyosarcoma”")
     expect(page.locator(".search-results mark").first).to_have_text(re.compile("leiomyosarcoma", re.I))

@@ -1,6 +1,8 @@
 from django.core.management import call_command
 
+from tests.tumours.test_public_pages import visible_text
 from tumours import services
+from tumours.demo_content import ONCOFOCUS
 from tumours.editorial import EditorialEvent, Revision
 from tumours.models import Section, Source, TestKit, Tumour
 
@@ -59,3 +61,32 @@ def test_loading_again_records_nothing_new(db):
     counts = Revision.objects.count(), EditorialEvent.objects.count(), tumour.updated_at
     call_command("load_demo_content")
     assert (Revision.objects.count(), EditorialEvent.objects.count(), Tumour.objects.get().updated_at) == counts
+
+
+def test_the_oncofocus_page_goes_live_with_the_seeds_description_only(db, client):
+    call_command("load_demo_content")
+    kit = TestKit.objects.get(slug="oncofocus")
+    assert kit.is_public and kit.sections.count() == 0
+    assert kit.description == ONCOFOCUS["description"]
+    assert kit.reviewed_by == "Dr Helen Marsh, Consultant Medical Oncologist"
+    events = {event.kind: event.by.username for event in EditorialEvent.objects.of(kit)}
+    assert events["submitted"] == "demo-editor" and events["approved"] == "demo-reviewer"
+    text = visible_text(client.get("/tests/oncofocus/").content.decode())
+    article = text[text.index("Our test Oncofocus") : text.index("Page last reviewed")]
+    # Nothing the seed does not say: its description, the product notice, and the tumours that offer the kit.
+    assert article == (
+        "Our test Oncofocus Oncofocus is a test sold by Oncosite Ltd, the company that runs Oncosite. This page "
+        f"describes our own product. {ONCOFOCUS['description']} Tumours Oncofocus is available for Leiomyosarcoma "
+        "LMS, see Leiomyosarcoma Request Oncofocus Your tumour You go on to the request form for an Oncofocus test "
+        "for that tumour. Choose your tumour Leiomyosarcoma Continue to the request form "
+    )
+
+
+def test_loading_again_leaves_the_sections_editors_wrote_on_the_kit_page(db):
+    call_command("load_demo_content")
+    kit = TestKit.objects.get(slug="oncofocus")
+    kit.sections.create(heading="How it works", body="Written by an editor, approved by a reviewer.", position=1)
+    counts = Revision.objects.count(), EditorialEvent.objects.count()
+    call_command("load_demo_content")
+    assert TestKit.objects.get().sections.count() == 1
+    assert (Revision.objects.count(), EditorialEvent.objects.count()) == counts

@@ -1,14 +1,15 @@
 """Rendering is bounded: no text an editor can save takes 100 ms to render, hostile shapes included, and what is
 rendered is always sanitised. A stored text the renderer cannot take is shown escaped, never a 500.
 
-Times are CPU time of the rendering thread (time.thread_time), so other processes on the machine do not count,
-with garbage collected first and paused meanwhile: a collection walks the whole test process's heap, which by then
-holds every earlier test's objects, and its cost says nothing about the text being rendered.
+Speed is measured in the benchmark (bench/markdown_renderers.py), not with a clock here: on a shared machine the
+same render took 5 ms in one run and 126 ms of CPU time in another. What these tests bound instead is the
+renderer's work, counted as the function calls it makes (Python and C), which is the same on every run. On this
+machine rendering runs at about 11 calls per microsecond (measured on the benchmark's shapes at 10,000
+characters, the worst at 372,000 calls and 34 ms), so the budget of 1,000,000 calls is about 90 ms.
 """
 
-import gc
 import os
-import time
+import sys
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -37,19 +38,26 @@ from tumours.markdown import (
 from tumours.models import Section, Tumour
 from tumours.validators import SECTION_BODY_MAX_CHARS, SUMMARY_MAX_CHARS, validate_section_body, validate_summary
 
-BUDGET_SECONDS = 0.1
+CALL_BUDGET = 1_000_000
 EXAMPLES = int(os.environ.get("HYPOTHESIS_MARKDOWN_EXAMPLES", "150"))
 
 
-def render_seconds(text: str) -> tuple[str, float]:
-    gc.collect()
-    gc.disable()
+def render_work(text: str) -> tuple[str, int]:
+    """The rendered HTML, and how many function calls rendering it took."""
+    calls = 0
+
+    def count(frame, event, arg):
+        nonlocal calls
+        if event in ("call", "c_call"):
+            calls += 1
+
+    render_markdown(text)  # a first call's one-off work (imports, compiled patterns) is not the text's
+    sys.setprofile(count)
     try:
-        start = time.thread_time()
         html = render_markdown(text)
-        return html, time.thread_time() - start
     finally:
-        gc.enable()
+        sys.setprofile(None)
+    return html, calls
 
 
 class SanitiserCheck(HTMLParser):
@@ -101,6 +109,9 @@ HOSTILE_SHAPES = {
     "unclosed brackets before emphasis": "[" * 100 + "*" * (N - 100),
     "unclosed brackets before tags": "[" * MAX_BRACKETS + "<" * (N - MAX_BRACKETS),
     "unclosed brackets before a code span": "[" * 100 + "`" + "]" * 100 + "`" + "!" * (N - 202),
+    # Found by the generated texts below: inline footnotes (^[...]) went through the library's quadratic label
+    # parser; the site's parser has them off.
+    "footnote carets before comments": "[^" * 16 + "<" * 118 + "<!--" * ((N - 224) // 4) + "<a " + "]" * 70,
 }
 
 
@@ -108,8 +119,8 @@ HOSTILE_SHAPES = {
 def test_hostile_shapes_render_within_budget_and_sanitised(shape):
     text = HOSTILE_SHAPES[shape]
     assert len(text) <= MAX_MARKDOWN_CHARS
-    html, seconds = render_seconds(text)
-    assert seconds < BUDGET_SECONDS, f"{shape}: {seconds * 1000:.0f} ms"
+    html, calls = render_work(text)
+    assert calls < CALL_BUDGET, f"{shape}: {calls:,} calls"
     assert sanitiser_problems(html) == []
 
 
@@ -164,8 +175,8 @@ TIMED = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink
 @settings(max_examples=EXAMPLES, deadline=None, phases=TIMED, suppress_health_check=[HealthCheck.too_slow])
 @given(text=nasty_text)
 def test_generated_nasty_texts_render_within_budget_and_sanitised(text):
-    html, seconds = render_seconds(text)
-    assert seconds < BUDGET_SECONDS, f"{len(text)} characters: {seconds * 1000:.0f} ms"
+    html, calls = render_work(text)
+    assert calls < CALL_BUDGET, f"{len(text)} characters: {calls:,} calls"
     assert sanitiser_problems(html) == []
 
 
@@ -194,7 +205,7 @@ LINK_SYNTAX = [
 @given(text=st.lists(st.sampled_from(LINK_SYNTAX), max_size=40).map("".join))
 def test_our_link_label_parser_gives_the_librarys_answers(text):
     library = MarkdownIt("commonmark", {"html": True, "maxNesting": PARSER_MAX_NESTING})
-    library = library.enable("table").use(footnote_plugin).use(deflist_plugin)
+    library = library.enable("table").use(footnote_plugin, inline=False).use(deflist_plugin)
     assert _parser().render(text) == library.render(text)
 
 

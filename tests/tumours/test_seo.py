@@ -34,7 +34,7 @@ def json_ld(html: str) -> dict:
         ("/", "<title>Tumour information and Oncofocus testing – Oncosite</title>", "Tumour information and Oncofocus"),
         ("/tumours/", "<title>Tumours A–Z – Oncosite</title>", "Tumours A–Z"),
         ("/tumours/leiomyosarcoma/", "<title>Leiomyosarcoma – Oncosite</title>", "Leiomyosarcoma"),
-        ("/search/?q=lms", "<title>Search results for “lms” – Oncosite</title>", "Search tumour pages"),
+        ("/search/?q=lms", "<title>Search results for “lms” – Oncosite</title>", "Search tumour and test pages"),
         ("/tumours/leiomyosarcoma/request-test/", "<title>Request an Oncofocus test for", "Request a test"),
     ],
 )
@@ -141,9 +141,13 @@ def test_sitemap_lists_home_index_and_published_tumours_with_lastmod(client, dem
     TumourFactory(slug="draft-page", status=Tumour.Status.DRAFT, published_at=None)
     index = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314 - our own output
     section_urls = sorted(s.findtext("sm:loc", namespaces=SITEMAP_NS) for s in index.findall("sm:sitemap", SITEMAP_NS))
-    assert section_urls == ["http://testserver/sitemap-pages.xml", "http://testserver/sitemap-tumours.xml"]
+    assert section_urls == [
+        "http://testserver/sitemap-pages.xml", "http://testserver/sitemap-tests.xml",
+        "http://testserver/sitemap-tumours.xml",
+    ]  # fmt: skip
     pages = sitemap_urls(client, "/sitemap-pages.xml")
-    assert set(pages) == {"http://testserver/", "http://testserver/tumours/"}
+    # The demo content publishes the Oncofocus page too, so the list of tests is a page with something on it.
+    assert set(pages) == {"http://testserver/", "http://testserver/tumours/", "http://testserver/tests/"}
     tumours = sitemap_urls(client, "/sitemap-tumours.xml")
     assert set(tumours) == {"http://testserver/tumours/leiomyosarcoma/"}
     demo_tumour.refresh_from_db()

@@ -41,7 +41,7 @@ def fill_keys(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tumours", "0006_evidence_links_feedback_readability")]
+    dependencies = [("tumours", "0007_evidence_links_feedback_readability")]
 
     operations = [
         migrations.AddField(

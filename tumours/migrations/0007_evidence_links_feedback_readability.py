@@ -10,16 +10,17 @@ def grade_live_pages(apps, schema_editor):
     # The grade is a function of the text alone, so the app's own readability code gives what a go-live would.
     from tumours.readability import page_grade
 
-    Tumour = apps.get_model("tumours", "Tumour")
-    for tumour in Tumour.objects.filter(status="published").prefetch_related("sections").iterator(chunk_size=500):
-        grade = page_grade([tumour.summary, *(s.body for s in tumour.sections.all())])
-        Tumour.objects.filter(pk=tumour.pk).update(reading_grade=grade)  # the page's updated_at stays as it was
+    for model, lead in (("Tumour", "summary"), ("TestKit", "description")):
+        pages = apps.get_model("tumours", model).objects
+        for page in pages.filter(status="published").prefetch_related("sections").iterator(chunk_size=500):
+            grade = page_grade([getattr(page, lead), *(s.body for s in page.sections.all())])
+            pages.filter(pk=page.pk).update(reading_grade=grade)  # the page's updated_at stays as it was
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tumours', '0005_content_limits'),
+        ('tumours', '0006_kit_pages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -48,7 +49,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='tumour',
             name='reading_grade',
-            field=models.FloatField(blank=True, editable=False, help_text='The Flesch-Kincaid grade of the hardest text of the live page (its summary or a section), set when a draft goes live (tumours/readability.py).', null=True),
+            field=models.FloatField(blank=True, editable=False, help_text='The Flesch-Kincaid grade of the hardest text of the live page (its summary or description, or a section), set when a draft goes live (tumours/readability.py).', null=True),
+        ),
+        migrations.AddField(
+            model_name='testkit',
+            name='reading_grade',
+            field=models.FloatField(blank=True, editable=False, help_text='The Flesch-Kincaid grade of the hardest text of the live page (its summary or description, or a section), set when a draft goes live (tumours/readability.py).', null=True),
         ),
         migrations.CreateModel(
             name='PageFeedback',

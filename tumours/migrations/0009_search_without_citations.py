@@ -39,6 +39,6 @@ def run_on_postgresql(sql):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tumours", "0007_source_keys")]
+    dependencies = [("tumours", "0008_source_keys")]
 
     operations = [migrations.RunPython(run_on_postgresql(WITHOUT_CITATIONS), run_on_postgresql(AS_BEFORE))]
