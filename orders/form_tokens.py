@@ -1,6 +1,7 @@
 """The request form's hidden token: a signed issue time (bots post at once, or replay old forms) and a random
 one-time value (a second post of the same form must not store a second request)."""
 
+import math
 import secrets
 import time
 from dataclasses import dataclass
@@ -19,9 +20,11 @@ class FormToken:
 
 
 def issue_form_token(*, salt: str = SALT) -> str:
-    # The time as a fixed-width string: the token's length never varies, so neither does a cached page's
-    # (the feedback form on every tumour page carries one, and HEAD must give GET's Content-Length).
-    return signing.dumps({"n": secrets.token_urlsafe(24), "t": f"{time.time():.3f}"}, salt=salt, compress=False)
+    # The time as a fixed-width string, in whole milliseconds rounded down (never later than now): the token's
+    # length never varies, so neither does a cached page's (the feedback form on every tumour page carries one,
+    # and HEAD must give GET's Content-Length).
+    issued = math.floor(time.time() * 1000) / 1000
+    return signing.dumps({"n": secrets.token_urlsafe(24), "t": f"{issued:.3f}"}, salt=salt, compress=False)
 
 
 def read_form_token(value: str, *, salt: str = SALT, min_seconds: float | None = None) -> FormToken | None:
