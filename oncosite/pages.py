@@ -1,5 +1,6 @@
-"""The site's own pages: how to reach the company, and the privacy notice for the request form. Every fact comes
-from settings, so the pages say what the deployment really does."""
+"""The site's own pages: how to reach the company, the privacy notice for the request form, and how the tumour
+pages are written and checked. Every fact comes from settings and the code's constants, so the pages say what the
+deployment really does."""
 
 from django.conf import settings
 from django.shortcuts import render
@@ -45,3 +46,17 @@ def privacy_notice(request):
 
 def contact(request):
     return render(request, "pages/contact.html", {"contact": contact_details()})
+
+
+def editorial_policy(request):
+    from tumours.models import REVIEW_INTERVAL_MONTHS, REVIEW_WARNING_DAYS
+
+    context = {
+        "contact": contact_details(),
+        "review_months": REVIEW_INTERVAL_MONTHS,
+        "warning_days": REVIEW_WARNING_DAYS,
+        "four_eyes": settings.EDITORIAL_FOUR_EYES,
+        "require_citations": settings.EDITORIAL_REQUIRE_CITATIONS,
+        "target_grade": settings.READABILITY_TARGET_GRADE,
+    }
+    return render(request, "pages/editorial_policy.html", context)

@@ -5,7 +5,8 @@ CLINICAL_REVIEWERS = "Clinical reviewers"
 SALES_TEAM = "Sales team"
 
 # Editors change pages (tumour pages and test kit pages) only through drafts (tumours/services.py), which carry
-# the sections and sources: nothing they save reaches the public until a reviewer approves it.
+# the sections and sources: nothing they save reaches the public until a reviewer approves it. Visitors' feedback
+# on the pages is theirs to read and close.
 EDITOR_TUMOUR_PERMISSIONS = [
     "add_tumour",
     "change_tumour",
@@ -13,6 +14,8 @@ EDITOR_TUMOUR_PERMISSIONS = [
     "add_testkit",
     "change_testkit",
     "view_testkit",
+    "view_pagefeedback",
+    "change_pagefeedback",
 ]
 
 ROLES = {

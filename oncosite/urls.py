@@ -22,6 +22,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("privacy/", pages.privacy_notice, name="privacy"),
     path("contact/", pages.contact, name="contact"),
+    path("editorial-policy/", pages.editorial_policy, name="editorial_policy"),
     path("healthz/strict", health.healthz_strict, name="healthz_strict"),
     re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", media.serve_media, name="media"),
     path("", include("orders.urls")),

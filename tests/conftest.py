@@ -114,14 +114,16 @@ def reviewer_client(reviewer):
 
 ANGIOSARCOMA = {
     "fields": {"name": "Angiosarcoma", "slug": "angiosarcoma", "summary": "A rare tumour of connective tissue."},
+    # Each section cites its source, as approval requires (EDITORIAL_REQUIRE_CITATIONS).
     "sections": [
-        {"heading": "Location", "body": "Blood vessels."},
-        {"heading": "Treatment", "body": "Surgery first."},
+        {"heading": "Location", "body": "Blood vessels. [@wikipedia]"},
+        {"heading": "Treatment", "body": "Surgery first. [@wikipedia]"},
     ],
     "sources": [
-        {"title": "Angiosarcoma", "url": "https://en.wikipedia.org/wiki/Angiosarcoma", "publisher": "Wikipedia"},
+        {"title": "Angiosarcoma", "key": "wikipedia", "url": "https://en.wikipedia.org/wiki/Angiosarcoma",
+         "publisher": "Wikipedia"},
     ],
-}
+}  # fmt: skip
 
 
 @pytest.fixture

@@ -51,6 +51,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
 
     tumour = factory.SubFactory(TumourFactory)
     title = "Leiomyosarcoma"
+    key = factory.Sequence(lambda n: f"source-{n}")
     url = "https://en.wikipedia.org/wiki/Leiomyosarcoma"
     publisher = "Wikipedia"
     licence = "CC BY-SA 4.0"

@@ -87,8 +87,9 @@ def site():
         last_reviewed_on=datetime.date.today(),
         reviewed_by="Dr Helen Marsh, Consultant Medical Oncologist",
     )
-    SectionFactory(tumour=tumour, heading="Treatment")
-    SourceFactory(tumour=tumour)  # with the review, what a live page must have to be approved
+    # With the review, what a live page must have to be approved: a section citing a source.
+    SectionFactory(tumour=tumour, heading="Treatment", body="Surgery first. [@wikipedia-lms]")
+    SourceFactory(tumour=tumour, key="wikipedia-lms")
     # Hashed with production's hasher: the test settings' fast one is not enabled on the app servers.
     apply_roles(apps)  # the tables were emptied after the previous test, role groups included
     hasher = PBKDF2PasswordHasher()

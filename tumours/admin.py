@@ -9,9 +9,19 @@ from django.urls import path
 from django.utils import timezone
 
 from . import services
+from .admin_evidence import (
+    FeedbackFilter,
+    LinkProblemFilter,
+    ReadingGradeFilter,
+    open_feedback_column,
+    reading_grade_column,
+    with_open_feedback,
+)
 from .admin_pages import EditorialPagesMixin
 from .editorial import Draft, ReviewerProfile
+from .feedback import counts_for
 from .forms import KitPageForm, PageForm
+from .link_health import LinkCheck, LinkUse
 from .models import REVIEW_WARNING_DAYS, OldSlug, ReviewedPage, TestKit, Tumour
 from .page_kinds import KIT, TUMOUR
 
@@ -109,19 +119,50 @@ class TumourAdmin(EditorialPageAdmin):
         "sections": "Shown in this order below the summary. Move a section with its buttons; tick “Remove” to drop it.",
         "sources": "Listed in this order at the end of the page.",
     }
-    list_filter = [EditorialStateFilter, ReviewFilter, "test_kits"]
+    list_display = [
+        "name", "editorial_state", "last_reviewed_on", "next_review_due", "reading_level", "feedback",
+        "updated_at",
+    ]  # fmt: skip
+    list_filter = [
+        EditorialStateFilter, ReviewFilter, ReadingGradeFilter, LinkProblemFilter, FeedbackFilter, "test_kits",
+    ]  # fmt: skip
     search_fields = ["name", "also_known_as"]
+
+    def get_queryset(self, request):
+        return with_open_feedback(super().get_queryset(request))
+
+    @admin.display(description="Reading grade", ordering="reading_grade")
+    def reading_level(self, obj):
+        return reading_grade_column(obj)
+
+    @admin.display(description="Feedback", ordering="open_feedback")
+    def feedback(self, obj):
+        return open_feedback_column(obj)
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
-        review_due = path(
-            "review-due/", self.admin_site.admin_view(self.review_due_view), name="{}_{}_review_due".format(*info)
-        )
-        return [review_due, *super().get_urls()]
+
+        def route(pattern, view, name):
+            return path(pattern, self.admin_site.admin_view(view), name="{}_{}_{}".format(*info, name))
+
+        own = [
+            route("review-due/", self.review_due_view, "review_due"),
+            route("link-problems/", self.link_problems_view, "link_problems"),
+        ]
+        return [*own, *super().get_urls()]
 
     def edit_page_context(self, page):
         old_slugs = list(page.old_slugs.values_list("slug", flat=True)) if page.pk else []
-        return {"old_slugs": old_slugs, "old_slug_prefix": "/tumours/"}
+        context = {"old_slugs": old_slugs, "old_slug_prefix": "/tumours/"}
+        if page.pk:
+            # What the live page's readers and the link checker found: the edit screen warns about it.
+            problems = LinkUse.objects.filter(tumour=page, link__state__in=LinkCheck.PROBLEMS).select_related("link")
+            context.update(
+                link_problems=list(problems),
+                feedback_counts=counts_for(page),
+                open_feedback=list(page.feedback.open()[:10]),
+            )
+        return context
 
     def review_due_view(self, request):
         if not self.has_view_or_change_permission(request):
@@ -144,6 +185,24 @@ class TumourAdmin(EditorialPageAdmin):
             "soon_until": today + datetime.timedelta(REVIEW_WARNING_DAYS),
         }
         return TemplateResponse(request, "admin/tumours/tumour/review_due.html", context)
+
+    def link_problems_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        uses = (
+            LinkUse.objects.filter(link__state__in=LinkCheck.PROBLEMS)
+            .select_related("link", "tumour")
+            .order_by("link__problem_since", "tumour__name", "place")
+        )
+        last_check = LinkCheck.objects.order_by("-checked_at").values_list("checked_at", flat=True).first()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Link problems",
+            "uses": uses,
+            "last_check": last_check,
+        }
+        return TemplateResponse(request, "admin/tumours/tumour/link_problems.html", context)
 
 
 @admin.register(TestKit)

@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from . import services
+from . import readability, services
 from .content import empty_content, live_content, live_page_of, merged
 from .diff import page_diff
 from .editorial import Draft, EditorialEvent, PreviewLink, Revision
@@ -52,6 +52,12 @@ class EditForms:
             for rows in admin.page_kind.rows
         ]
         self.row_errors: list[str] = []
+        if "sources" in content:
+            # A page with sources: its texts' live previews number [@key] citations (forms.CitingMarkdownxWidget).
+            keys = [row["key"] for row in content["sources"]]
+            sections = next(row_set.formset for row_set in self.row_sets if row_set.formset.prefix == "sections")
+            for field in [self.page.fields[admin.page_kind.lead], *(form.fields["body"] for form in sections.forms)]:
+                field.widget.source_keys = keys
 
     def read_only(self) -> "EditForms":
         """Shown, not changeable: the fields are disabled (and a post of them would be refused anyway)."""
@@ -160,6 +166,7 @@ class EditorialPagesMixin:
 
     def _render_edit(self, request, page: ReviewedPage, draft: Draft | None, forms: EditForms, *, may_edit: bool):
         adding = page.pk is None
+        saved = draft.revision.content if draft else live_content(page)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -177,6 +184,9 @@ class EditorialPagesMixin:
             "media": self.media + forms.media,
             "has_view_on_site": page.is_public and self.has_view_or_change_permission(request, page),
             **self.edit_page_context(page),
+            # Of what is saved (the draft, else the live page): what approval will say of it.
+            "evidence_problems": [] if adding else services.evidence_problems(saved),
+            "require_citations": settings.EDITORIAL_REQUIRE_CITATIONS,
         }
         return TemplateResponse(request, "admin/tumours/page/edit.html", context)
 
@@ -240,8 +250,12 @@ class EditorialPagesMixin:
             "draft": draft,
             "state": self._state(page, draft),
             "changes": page_diff(live, draft.revision.content, self.page_kind),
+            "readability": readability.compare(live, draft.revision.content, lead=self.page_kind.lead),
+            "target_grade": settings.READABILITY_TARGET_GRADE,
             "compared_with": compared_with,
             "article": self._article(request, page, draft),
+            "evidence_problems": services.evidence_problems(draft.revision.content),
+            "require_citations": settings.EDITORIAL_REQUIRE_CITATIONS,
             "approval_form": approval,
             "changes_form": changes,
             "may_decide": request.user.has_perm(self.page_kind.publish_permission)

@@ -4,13 +4,14 @@ A tumour page's content:
 
     {"fields": {"name": ..., "slug": ..., "also_known_as": ..., "summary": ..., "test_kits": [kit ids]},
      "sections": [{"id": 12 or None, "heading": ..., "body": ...}, ...],     # in page order
-     "sources": [{"id": ..., "title": ..., "url": ..., ...}, ...]}           # in list order
+     "sources": [{"id": ..., "title": ..., "key": ..., "url": ..., ...}, ...]}  # in list order
 
 A test kit page's: {"fields": {"name": ..., "slug": ..., "description": ...}, "sections": [...]}. Which fields and
 rows a kind of page has is described once, in tumours/page_kinds.py; everything here works on any kind.
 
 An "id" names the live row a draft row came from, so that approval updates that row (its anchor stays) rather
-than replacing it. Positions are the list order; nothing else in the content is derived.
+than replacing it. Positions are the list order. A source's "key" is what the text cites it by ([@key], see
+tumours/citations.py): part of the content, so a new or changed key goes through review like any other change.
 """
 
 import copy
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from .citations import PageCitations, cited_keys, key_from_title, page_citations
 from .models import KitSection, Section, Source, TestKit, Tumour, normalise_newlines
 from .page_kinds import KIT, TUMOUR, PageKind, kind_of
 
@@ -57,7 +59,18 @@ def merged(base: dict, *, fields: dict | None, kind: PageKind = TUMOUR, **rows: 
         if kind.row_set(key) is None:
             raise TypeError(f"A {kind.model._meta.verbose_name} page has no {key}.")
         content[key] = _in_order(given)
-    return normalise(content, kind)
+    return with_source_keys(normalise(content, kind))
+
+
+def with_source_keys(content: dict) -> dict:
+    """Sources the editor left without a key get one from their title (unique on the page)."""
+    sources = content.get("sources", [])
+    taken = {row["key"] for row in sources if row["key"]}
+    for row in sources:
+        if not row["key"]:
+            row["key"] = key_from_title(row["title"], taken)
+            taken.add(row["key"])
+    return content
 
 
 def _in_order(rows: list[dict]) -> list[dict]:
@@ -105,7 +118,18 @@ class PageContent:
         return self.tumour
 
     def context(self) -> dict:
-        return {"tumour": self.tumour, "sections": self.sections, "sources": self.sources, "kits": self.kits}
+        return {
+            "tumour": self.tumour,
+            "sections": self.sections,
+            "sources": self.sources,
+            "kits": self.kits,
+            "citations": self.citations(),
+        }
+
+    def citations(self) -> PageCitations:
+        """The texts rendered with numbered citations: the public page, every preview and the review screen."""
+        texts = [("summary", self.tumour.summary), *((section.anchor, section.body) for section in self.sections)]
+        return page_citations(texts=texts, keys=[source.key for source in self.sources])
 
 
 @dataclass(frozen=True)
@@ -205,7 +229,49 @@ def validation_errors(content: dict, *, page: models.Model) -> dict[str, list[st
         if unknown := set(content["fields"][name]) - known:
             noun = model._meta.verbose_name
             errors.setdefault(name, []).append(f"No such {noun}: {', '.join(map(str, sorted(unknown)))}.")
+    if "sources" in content:
+        for at, messages in citation_errors(content).items():
+            errors.setdefault(at, []).extend(messages)
     return errors
+
+
+def citation_errors(content: dict) -> dict[str, list[str]]:
+    """Keys used twice on the page, and citations of keys no source has, each named (a page with sources)."""
+    errors: dict[str, list[str]] = {}
+    first_with: dict[str, int] = {}
+    for n, row in enumerate(content["sources"], start=1):
+        if row["key"] in first_with:
+            errors.setdefault("sources", []).append(
+                f"Source {n}, key: “{row['key']}” is already the key of source {first_with[row['key']]}. "
+                "Each source needs its own key."
+            )
+        first_with.setdefault(row["key"], n)
+    for at, label, text in cited_texts(content):
+        unknown = sorted(set(cited_keys(text)) - first_with.keys())
+        if unknown:
+            named = ", ".join(f"[@{key}]" for key in unknown)
+            errors.setdefault(at, []).append(
+                f"{label} cites {named}, but no source of this page has {_that_key(unknown)}. "
+                "Add the source or correct the key."
+            )
+    return errors
+
+
+def _that_key(keys: list[str]) -> str:
+    return "that key" if len(keys) == 1 else "those keys"
+
+
+def cited_texts(content: dict) -> list[tuple[str, str, str]]:
+    """(error field, label, markdown) of every text that may cite sources, in page order."""
+    texts = [("summary", "The summary", content["fields"]["summary"])]
+    for n, row in enumerate(content["sections"], start=1):
+        texts.append(("sections", f"Section {n} ({row['heading'] or 'untitled'})", row["body"]))
+    return texts
+
+
+def uncited_sections(content: dict) -> list[str]:
+    """Headings of the sections that cite no source: what EDITORIAL_REQUIRE_CITATIONS refuses at approval."""
+    return [row["heading"] or "untitled" for row in content["sections"] if not cited_keys(row["body"])]
 
 
 def _not_content(kind: PageKind) -> list[str]:

@@ -55,6 +55,7 @@ LMS of uterine origin do frequently, but not always respond to hormonal treatmen
 
 WIKIPEDIA_SOURCE = {
     "title": "Leiomyosarcoma",
+    "key": "wikipedia-lms",
     "url": "https://en.wikipedia.org/wiki/Leiomyosarcoma",
     "publisher": "Wikipedia",
     "licence": "CC BY-SA 4.0",
@@ -83,6 +84,11 @@ def load_demo_content() -> Tumour:
     return Tumour.objects.get(slug=LEIOMYOSARCOMA["slug"])
 
 
+def cited(text: str, key: str = WIKIPEDIA_SOURCE["key"]) -> str:
+    """Every paragraph of the seed comes from the Wikipedia article: each cites it at its end."""
+    return "\n\n".join(f"{paragraph} [@{key}]" for paragraph in text.strip().split("\n\n")) + "\n"
+
+
 def _publish(editor, reviewer, **page_and_content) -> None:
     """Save the demo content as the page's draft and have it approved, unless the live page already says it."""
     page = {name: page_and_content.pop(name) for name in ("tumour", "kit") if name in page_and_content}
@@ -100,8 +106,10 @@ def _demo_content(tumour: Tumour, kit: TestKit) -> dict:
     sections = dict(tumour.sections.values_list("heading", "pk")) if tumour.pk else {}
     sources = dict(tumour.sources.values_list("url", "pk")) if tumour.pk else {}
     return {
-        "fields": {**LEIOMYOSARCOMA, "test_kits": [kit.pk]},
-        "sections": [{"id": sections.get(heading), "heading": heading, "body": body} for heading, body in SECTIONS],
+        "fields": {**LEIOMYOSARCOMA, "summary": cited(LEIOMYOSARCOMA["summary"]), "test_kits": [kit.pk]},
+        "sections": [
+            {"id": sections.get(heading), "heading": heading, "body": cited(body)} for heading, body in SECTIONS
+        ],
         "sources": [{"id": sources.get(WIKIPEDIA_SOURCE["url"]), **WIKIPEDIA_SOURCE}],
     }
 

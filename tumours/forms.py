@@ -2,8 +2,10 @@
 live in tumours/services.py."""
 
 import copy
+from urllib.parse import quote
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.formsets import DELETION_FIELD_NAME
@@ -16,6 +18,20 @@ from .services import PREVIEW_LINK_DAYS, PREVIEW_LINK_MAX_DAYS
 MARKDOWN_HELP = "Markdown. The preview beside it shows exactly what visitors will see."
 
 
+class CitingMarkdownxWidget(AdminMarkdownxWidget):
+    """A page text's editor: its live preview numbers [@key] by the page's sources (their keys in list order go
+    in the preview's address; static/tumours/js/page-editor.js keeps them current as sources change)."""
+
+    source_keys: list[str] | None = None
+
+    def get_context(self, name, value, attrs=None):
+        context = super().get_context(name, value, attrs)
+        if self.source_keys is not None:
+            keys = ",".join(quote(key, safe="") for key in self.source_keys)
+            context["widget"]["attrs"]["data-markdownx-urls-path"] = f"{settings.MARKDOWNX_URLS_PATH}?keys={keys}"
+        return context
+
+
 class PageForm(forms.ModelForm):
     """A tumour page's own fields. Bound to a copy of the page, never saved: services.save_draft takes its data."""
 
@@ -24,7 +40,7 @@ class PageForm(forms.ModelForm):
     class Meta:
         model = Tumour
         fields = ["name", "slug", "also_known_as", "summary", "test_kits"]
-        widgets = {"summary": AdminMarkdownxWidget, "test_kits": forms.CheckboxSelectMultiple}
+        widgets = {"summary": CitingMarkdownxWidget, "test_kits": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, page: Tumour, content: dict, **kwargs):
         initial = {**content["fields"], **kwargs.pop("initial", {})}
@@ -92,7 +108,7 @@ class SectionForm(RowForm):
     class Meta:
         model = Section
         fields = list(SECTION_FIELDS)
-        widgets = {"body": AdminMarkdownxWidget}
+        widgets = {"body": CitingMarkdownxWidget}
         help_texts = {"heading": "Shown as the section's heading, e.g. Treatment.", "body": MARKDOWN_HELP}
 
 
@@ -111,6 +127,10 @@ class SourceForm(RowForm):
         fields = list(SOURCE_FIELDS)
         formfield_callback = https_urls
         widgets = {"accessed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].required = False  # left empty, it is made from the title on save (tumours/content.py)
 
 
 class RowFormSet(forms.BaseFormSet):

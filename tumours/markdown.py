@@ -8,14 +8,17 @@ is shown escaped, never run through the parser, and logged. nh3 then sanitises w
 """
 
 import logging
+import re
 import threading
 from types import SimpleNamespace
 
 import nh3
-from django.utils.html import linebreaks
+from django.utils.html import format_html, format_html_join, linebreaks
 from markdown_it import MarkdownIt
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+
+from .citations import CITATION, Citations, keys_in
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +90,33 @@ def parse_link_label(state, start: int, disableNested: bool = False) -> int:  # 
     return cache[key(start)]
 
 
+# Citations are built after sanitising (the allow-list gives editors no ids or classes), from these marks, which
+# are taken out of every text before it is parsed, so only the renderer can write one.
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+# With the spaces before it: "rare [@a]." reads "rare¹.", and "rare." where citations are left out.
+MARK = re.compile(f"[ \\t]*{MARK_OPEN}(\\d+){MARK_CLOSE}")
+
+
+def citation_rule(state, silent: bool) -> bool:
+    """Pandoc's [@key] and [@a; @b], where the page's sources are known (the renderer was given Citations)."""
+    if "citations" not in state.env or state.src[state.pos] != "[":
+        return False
+    match = CITATION.match(state.src, state.pos, state.posMax)
+    if match is None or state.src[match.end() : match.end() + 1] in ("(", "["):
+        return False  # "[@a](…)" and "[@a][…]" are links
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"keys": keys_in(match), "in_link": state.linkLevel > 0}
+    state.pos = match.end()
+    return True
+
+
+def render_citation(self, tokens, idx, options, env) -> str:
+    marks = env.setdefault("citation_marks", [])
+    marks.append(tokens[idx].meta)
+    return f"{MARK_OPEN}{len(marks) - 1}{MARK_CLOSE}"
+
+
 def _parser() -> MarkdownIt:
     options = {"html": True, "maxNesting": PARSER_MAX_NESTING}
     # Footnotes as [^1] with their text below; not inline ^[...] footnotes, whose rule calls the library's own
@@ -94,6 +124,8 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", options).enable("table").use(footnote_plugin, inline=False).use(deflist_plugin)
     # md.helpers is the instance's own reference to the helper functions its rules call.
     md.helpers = SimpleNamespace(**{**vars(md.helpers), "parseLinkLabel": parse_link_label})
+    md.inline.ruler.before("link", "citation", citation_rule)
+    md.add_render_rule("citation", render_citation)
     return md
 
 
@@ -160,20 +192,66 @@ def escaped(text: str) -> str:
     return linebreaks(text, autoescape=True)
 
 
-def render_markdown(text: str) -> str:
-    text = text or ""
+def render_markdown(text: str, *, citations: Citations | None = None) -> str:
+    """Sanitised HTML. With `citations`, [@key] becomes the numbered link to that source (tumours/citations.py);
+    without, it stays as typed (a kit's description has no source list)."""
+    text = (text or "").replace(MARK_OPEN, "").replace(MARK_CLOSE, "")
     problems = size_problems(text)
     if problems:
         return _unrendered(text, problems[0])
     md = _md()
     try:
-        env: dict = {}
+        env: dict = {} if citations is None else {"citations": citations}
         tokens = md.parse(text, env)
         if max((token.level for token in tokens), default=0) >= PARSER_MAX_NESTING - 1:
             return _unrendered(text, "nested past the parser's limit")
-        return _sanitise(md.renderer.render(tokens, md.options, env))
+        html = _sanitise(md.renderer.render(tokens, md.options, env))
+        return _with_citations(html, env.get("citation_marks", []), citations) if citations else html
     except Exception as error:  # whatever the parser trips on, the page must still show
         return _unrendered(text, f"{type(error).__name__} while rendering")
+
+
+def _with_citations(html: str, marks: list[dict], citations: Citations) -> str:
+    def citation(match: re.Match) -> str:
+        mark = marks[int(match.group(1))]
+        return _citation_html(mark["keys"], citations, in_link=mark["in_link"])
+
+    return MARK.sub(citation, html)
+
+
+def _citation_html(keys: list[str], citations: Citations, *, in_link: bool) -> str:
+    citations.cited.extend(keys)
+    if citations.numbers is None:
+        return ""  # plain text: snippets, descriptions, readability
+    if not citations.show_unknown and not any(key in citations.numbers for key in keys):
+        citations.unknown.extend(keys)
+        return format_html("[{}]", "; ".join(f"@{key}" for key in keys))  # as typed: nothing to number
+    parts = []
+    for key in keys:
+        number = citations.numbers.get(key)
+        if number is None:
+            citations.unknown.append(key)
+            parts.append(_unknown_citation(key, citations))
+        elif in_link:
+            parts.append(format_html('<span class="visually-hidden">Source </span>{}', number))
+        else:
+            anchor = citations.anchor()
+            citations.anchors.append((key, anchor))
+            parts.append(
+                format_html(
+                    '<a href="#source-{}" id="{}"><span class="visually-hidden">Source </span>{}</a>',
+                    number,
+                    anchor,
+                    number,
+                )
+            )
+    return format_html('<sup class="citation">{}</sup>', format_html_join(",", "{}", ((p,) for p in parts)))
+
+
+def _unknown_citation(key: str, citations: Citations) -> str:
+    if citations.show_unknown:
+        return format_html('<mark class="citation--unknown" title="No source has this key">[@{}?]</mark>', key)
+    return format_html("[@{}]", key)
 
 
 def _unrendered(text: str, reason: str) -> str:

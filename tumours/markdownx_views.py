@@ -1,5 +1,8 @@
 """The markdown editor's preview and upload endpoints, for those who may edit the content they serve.
 
+The preview also gives the text's readability figures (tumours/readability.py), computed here on the server, so the
+editor sees them change as they type without any script from elsewhere.
+
 markdownx's own views are open to anyone; ours need a permission to change (or add) tumour pages or test kits,
 so clinical editors and reviewers have them and Sales, who may only read pages, does not.
 """
@@ -7,11 +10,14 @@ so clinical editors and reviewers have them and Sales, who may only read pages, 
 from functools import wraps
 
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
+from .citations import KEY, Citations, source_numbers
 from .images import ImageRejected, store_uploaded_image
 from .markdown import markdown_problems, render_markdown
+from .readability import readability
 
 EDIT_PERMISSIONS = (
     "tumours.add_tumour",
@@ -46,7 +52,36 @@ def markdownify(request):
     if problems:
         items = format_html_join("", "<li>{}</li>", ((problem,) for problem in problems))
         return HttpResponse(format_html('<div class="markdown-problems"><p>Not shown:</p><ul>{}</ul></div>', items))
-    return HttpResponse(render_markdown(content))
+    citations = preview_citations(request)
+    html = render_markdown(content, citations=citations)
+    # The figures come after the page's HTML; the editor's script moves them beside the preview.
+    return HttpResponse(citation_problems(citations) + html + readability_panel(content))
+
+
+def preview_citations(request) -> Citations | None:
+    """The page editor's script puts its sources' keys, in list order, in the preview's address (?keys=a,b), so
+    the preview numbers citations as the page will and names a key no source has. No keys: no citations (a kit)."""
+    if "keys" not in request.GET:
+        return None
+    keys = [key.strip() for key in request.GET["keys"].split(",")]
+    keys = [key if KEY.fullmatch(key) else "" for key in keys]  # a bad key holds its place in the numbering
+    return Citations(numbers=source_numbers(keys), scope="preview", show_unknown=True)
+
+
+def citation_problems(citations: Citations | None) -> str:
+    if citations is None or not citations.unknown:
+        return ""
+    unknown = sorted(set(citations.unknown))
+    named = format_html_join(", ", "[@{}]", ((key,) for key in unknown))
+    return format_html(
+        '<div class="citation-problems"><p>No source of this page has the key {}. Add the source below, or correct '
+        "the key: the page cannot be saved like this.</p></div>",
+        named,
+    )
+
+
+def readability_panel(markdown_text: str) -> str:
+    return render_to_string("admin/tumours/includes/readability.html", {"figures": readability(markdown_text)})
 
 
 @content_editors_only

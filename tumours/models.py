@@ -11,7 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 
+from .citations import KEY_HELP, MAX_KEY_CHARS, validate_source_key
 from .editorial import Draft, EditorialEvent, PreviewLink, Revision
+from .feedback import PageFeedback  # noqa: F401 - models of this app
+from .link_health import LinkCheck, LinkUse  # noqa: F401 - models of this app
 from .validators import (
     validate_kit_description,
     validate_section_body,
@@ -121,6 +124,13 @@ class ReviewedPage(models.Model):
     )
     live_revision = models.ForeignKey(
         Revision, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    reading_grade = models.FloatField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The Flesch-Kincaid grade of the hardest text of the live page (its summary or description, or "
+        "a section), set when a draft goes live (tumours/readability.py).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -379,6 +389,7 @@ class Source(models.Model):
     title = models.CharField(
         max_length=300, validators=[validate_single_line], help_text="The cited work's title, e.g. Leiomyosarcoma."
     )
+    key = models.CharField(max_length=MAX_KEY_CHARS, validators=[validate_source_key], help_text=KEY_HELP)
     url = models.URLField(max_length=500, help_text="Where a reader can find the source.")
     publisher = models.CharField(
         max_length=200, blank=True, validators=[validate_single_line], help_text="e.g. Wikipedia."

@@ -13,7 +13,8 @@ from django.db import models
 from .models import KitSection, Section, Source, TestKit, Tumour
 
 SECTION_FIELDS = ("heading", "body")
-SOURCE_FIELDS = ("title", "url", "publisher", "accessed_on", "licence", "licence_url")
+# A source's key is what the page's text cites it by ([@key], tumours/citations.py).
+SOURCE_FIELDS = ("title", "key", "url", "publisher", "accessed_on", "licence", "licence_url")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class PageKind:
     fields: tuple[str, ...]  # the page's own content fields, on its row
     field_labels: dict[str, str]
     rows: tuple[Rows, ...]
+    # The page's own markdown, before its sections (a tumour's summary, a kit's description): what readability
+    # figures and citations read besides the sections.
+    lead: str
     # Many-to-many fields held in the content as sorted lists of ids, with how the diff names them.
     choices: dict[str, tuple[type[models.Model], str]] = field(default_factory=dict)
     # What the content must have before the public may see it: (field or rows key, message).
@@ -83,6 +87,7 @@ TUMOUR = PageKind(
     plural="tumour pages",
     fields=Tumour.CONTENT_FIELDS,
     field_labels={"name": "Name", "slug": "Address (slug)", "also_known_as": "Also known as", "summary": "Summary"},
+    lead="summary",
     rows=(
         Rows("sections", Section, SECTION_FIELDS, parent="tumour", label="Section"),
         Rows("sources", Source, SOURCE_FIELDS, parent="tumour", label="Source"),
@@ -102,6 +107,7 @@ KIT = PageKind(
     plural="test kit pages",
     fields=TestKit.CONTENT_FIELDS,
     field_labels={"name": "Name", "slug": "Address (slug)", "description": "Description"},
+    lead="description",
     rows=(Rows("sections", KitSection, SECTION_FIELDS, parent="kit", label="Section"),),
     # The seed gives a kit only its description; the sections are for editors to write when they have them.
     required=(("description", "A published kit page needs a description."),),

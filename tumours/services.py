@@ -30,6 +30,7 @@ from .cache import drop_public_pages
 from .editorial import Draft, EditorialEvent, PreviewLink, Revision
 from .models import ReviewedPage, TestKit, Tumour, next_review_after
 from .page_kinds import TUMOUR, kind_of
+from .readability import page_grade
 
 CHANGE_PERMISSION = "tumours.change_tumour"
 ADD_PERMISSION = "tumours.add_tumour"
@@ -161,6 +162,7 @@ def approve(
             )
         now = timezone.now()
         _check_publishable(page, draft.revision.content)
+        _check_evidence(draft.revision.content)
         _check_approval(by=by, clinical_review=clinical_review, next_review_due=next_review_due, now=now)
         draft.state, draft.approved_by, draft.approved_at = Draft.State.SCHEDULED, by, now
         draft.go_live_at = max(go_live_at or now, now)
@@ -355,6 +357,8 @@ def _go_live(page: ReviewedPage, draft: Draft) -> None:
         page.reviewer = draft.approved_by
         page.reviewed_by = _reviewer_name(draft.approved_by) or page.reviewed_by
     page.live_revision = draft.revision
+    # The hardest text of the live page, for the page list's column and filter (tumours/readability.py).
+    page.reading_grade = page_grade([content["fields"][kind.lead], *(row["body"] for row in content["sections"])])
     page.save()
     for name in kind.choices:
         getattr(page, name).set(content["fields"][name])
@@ -423,6 +427,25 @@ def _check_publishable(page: ReviewedPage, content: dict) -> None:
         raise ValidationError(errors)
     if page.is_public and content == page_content.live_content(page):
         raise ValidationError("This draft is the same as the live page: there is nothing to review.", code="same")
+
+
+def evidence_problems(content: dict) -> list[str]:
+    """What a clinician would want cited and is not: the sections that cite none of the page's sources (a page
+    with a source list: a tumour page; a kit page has none)."""
+    if "sources" not in content:
+        return []
+    if uncited := page_content.uncited_sections(content):
+        return [
+            "Every section should cite the source that supports it ([@key] after the statement). "
+            f"{'This section cites' if len(uncited) == 1 else 'These sections cite'} none: {', '.join(uncited)}."
+        ]
+    return []
+
+
+def _check_evidence(content: dict) -> None:
+    # EDITORIAL_REQUIRE_CITATIONS off: the same problems are only a warning on the review screen.
+    if settings.EDITORIAL_REQUIRE_CITATIONS and (problems := evidence_problems(content)):
+        raise ValidationError({"sections": problems})
 
 
 def _check_approval(*, by, clinical_review: bool, next_review_due, now) -> None:

@@ -31,7 +31,8 @@ def medical_web_page(tumour: Tumour, *, sources: list, url: str) -> dict[str, An
         "about": condition,
         # A new page in preview has not been saved yet.
         "dateModified": (tumour.updated_at or timezone.now()).isoformat(),
-        "citation": [_citation(source) for source in sources],
+        # In the list's order, numbered as the page numbers its citations.
+        "citation": [_citation(source, n) for n, source in enumerate(sources, start=1)],
     }
     if tumour.last_reviewed_on:
         data["lastReviewed"] = tumour.last_reviewed_on.isoformat()
@@ -91,8 +92,8 @@ def _reviewer(reviewed_by: str) -> dict[str, Any]:
     return person
 
 
-def _citation(source) -> dict[str, Any]:
-    work: dict[str, Any] = {"@type": "CreativeWork", "name": source.title, "url": source.url}
+def _citation(source, position: int) -> dict[str, Any]:
+    work: dict[str, Any] = {"@type": "CreativeWork", "position": position, "name": source.title, "url": source.url}
     if source.publisher:
         work["publisher"] = {"@type": "Organization", "name": source.publisher}
     if source.licence_url:

@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from . import emails, services
+from . import emails, link_checker, services
 
 
 @task()
@@ -15,3 +15,8 @@ def deliver_editorial_email(email_id: int) -> None:
 @task()
 def publish_scheduled_changes() -> None:
     services.publish_due_changes()
+
+
+@task()
+def check_links() -> str:
+    return str(link_checker.check_links())

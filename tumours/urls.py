@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import search_views, views
+from . import feedback_views, search_views, views
 
 app_name = "tumours"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tumours/", views.index, name="index"),
     path("tumours/<slug:slug>/", views.detail, name="detail"),
+    path("tumours/<slug:slug>/feedback/", feedback_views.feedback, name="feedback"),
+    path("tumours/<slug:slug>/feedback/thanks/", feedback_views.feedback_thanks, name="feedback_thanks"),
     path("tests/", views.kit_index, name="kits"),
     path("tests/<slug:slug>/", views.kit_detail, name="kit"),
     path("tests/<slug:slug>/request/", views.kit_request, name="kit_request"),

@@ -193,6 +193,7 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /orders/",
         "Disallow: /tumours/*/request-test/",
+        "Disallow: /tumours/*/feedback/",
         "Disallow: /search/",
         "Disallow: /preview/",
         "Disallow: /tests/*/request/",

@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "oncosite.context_processors.canonical_url",
+                "oncosite.context_processors.company",
                 "oncosite.proxy_warning.admin_warning",
             ],
         },
@@ -134,6 +135,25 @@ MARKDOWNX_MEDIA_PATH = "uploads/"
 # Editorial control (tumours/services.py): the person who approves a draft must not be its last editor. Turn off only
 # on a site with a single clinician; every self-approval is then marked in the page's history.
 EDITORIAL_FOUR_EYES = env.bool("EDITORIAL_FOUR_EYES", default=True)
+
+# What a clinician checks before trusting a page (README "Evidence, plain language, links and feedback").
+# Approval refuses a page with a section that cites none of its sources; off, the review screen only warns.
+EDITORIAL_REQUIRE_CITATIONS = env.bool("EDITORIAL_REQUIRE_CITATIONS", default=True)
+# Flesch-Kincaid grade above which the editor, the review screen and the page list mark a text as hard to read
+# (grade 9: readable by most 14-15 year olds, near the reading age the NHS content standard writes for).
+READABILITY_TARGET_GRADE = env.float("READABILITY_TARGET_GRADE", default=9)
+# check_links (tumours/link_checker.py): seconds before a link counts as not answering, requests at once in all,
+# and seconds between two requests to one host.
+LINK_CHECK_TIMEOUT = env.float("LINK_CHECK_TIMEOUT", default=10)
+LINK_CHECK_CONCURRENCY = env.int("LINK_CHECK_CONCURRENCY", default=4)
+LINK_CHECK_HOST_INTERVAL = env.float("LINK_CHECK_HOST_INTERVAL", default=1.0)
+# Links to loopback, private and link-local addresses are not requested: an editor's link must not make the
+# server probe its own network. The tests' HTTP server is on 127.0.0.1, so their settings allow it.
+LINK_CHECK_ALLOW_PRIVATE_ADDRESSES = False
+# "Is this page helpful?" answers one client address may send per period (N/s, N/m, N/h or N/d).
+FEEDBACK_RATE_LIMIT = env("FEEDBACK_RATE_LIMIT", default="10/h")
+# Seconds a page must have been open before its feedback form is taken (as ORDER_FORM_MIN_SECONDS).
+FEEDBACK_FORM_MIN_SECONDS = env.int("FEEDBACK_FORM_MIN_SECONDS", default=2)
 
 # Public pages are cached for anonymous visitors (tumours/cache.py) and dropped on every content change;
 # this is only the longest any entry may live.

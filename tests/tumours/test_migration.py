@@ -12,6 +12,7 @@ from django.utils import timezone
 from tumours import services
 from tumours.editorial import Draft, EditorialEvent, Revision
 from tumours.models import Tumour
+from tumours.readability import page_grade
 
 BEFORE = [("tumours", "0003_merge_review_workflow_and_search")]
 # 0004_editorial_drafts and every migration after it: the pages are then read by today's code, which needs
@@ -120,6 +121,9 @@ def test_every_page_keeps_what_the_public_sees_and_its_history(old_site):
     assert [r.content["fields"]["summary"] for r in history] == ["An older summary.", "The live summary."]
     assert history[0].created_by_id == editor.pk and history[0].comment == "First version."
     assert EditorialEvent.objects.of(live).get().kind == "went_live"
+    # 0006: live pages get their reading grade for the page list; pages that are not live wait for their approval.
+    assert live.reading_grade == page_grade(["The live summary.", "Surgery."])
+    assert Tumour.objects.get(slug="drafted").reading_grade is None
 
 
 def test_pages_in_progress_keep_their_place_in_the_workflow(old_site):

@@ -94,7 +94,7 @@ def test_preview_shows_unsaved_changes_to_sections_and_saves_nothing(editor_clie
     assert_never_cached(response)
     content = services.draft_of(draft).revision.content
     assert content["fields"]["summary"] == "A rare tumour of connective tissue."
-    assert [s["body"] for s in content["sections"]] == ["Blood vessels.", "Surgery first."]
+    assert [s["body"] for s in content["sections"]] == ["Blood vessels. [@wikipedia]", "Surgery first. [@wikipedia]"]
 
 
 def test_a_new_page_can_be_previewed_before_its_first_save(editor_client, kit):

@@ -42,10 +42,11 @@ def test_an_edit_to_a_live_page_waits_as_a_draft(live, editor):
 
 def test_sections_and_sources_change_only_in_the_draft(live, editor):
     rows = live_content(live)["sections"]
+    rows[0]["body"] = "Blood vessels."  # no citation left, so the source may go
     rows[1]["body"] = "Surgery, then radiotherapy."
     rows.append({"heading": "Outlook", "body": "Varies."})
     services.save_draft(tumour=live, by=editor, sections=rows, sources=[])
-    assert [s.body for s in live.sections.all()] == ["Blood vessels.", "Surgery first."]
+    assert [s.body for s in live.sections.all()] == ["Blood vessels. [@wikipedia]", "Surgery first. [@wikipedia]"]
     assert live.sources.count() == 1
     content = services.draft_of(live).revision.content
     assert [s["heading"] for s in content["sections"]] == ["Location", "Treatment", "Outlook"]
@@ -224,14 +225,15 @@ def test_approving_now_puts_the_draft_live_and_ends_it(live, editor, reviewer):
 def test_approval_keeps_section_rows_so_their_anchors_stay(live, editor, reviewer):
     before = list(live.sections.values_list("pk", flat=True))
     rows = live_content(live)["sections"]
-    rows[0]["body"] = "Blood vessels and lymph vessels."
-    services.save_draft(tumour=live, by=editor, sections=[rows[1], rows[0], {"heading": "New", "body": "New."}])
+    rows[0]["body"] = "Blood vessels and lymph vessels. [@wikipedia]"
+    new = {"heading": "New", "body": "New. [@wikipedia]"}
+    services.save_draft(tumour=live, by=editor, sections=[rows[1], rows[0], new])
     services.submit_for_review(tumour=live, by=editor)
     services.approve(tumour=live, by=reviewer)
     after = list(live.sections.values_list("pk", "heading", "position"))
     assert after[:2] == [(before[1], "Treatment", 1), (before[0], "Location", 2)]
     assert after[2][1:] == ("New", 3)
-    assert Section.objects.get(pk=before[0]).body == "Blood vessels and lymph vessels."
+    assert Section.objects.get(pk=before[0]).body == "Blood vessels and lymph vessels. [@wikipedia]"
 
 
 def test_a_draft_the_same_as_the_live_page_cannot_be_submitted(live, editor):

@@ -91,3 +91,92 @@ document.addEventListener("DOMContentLoaded", function () {
     setUpSlug(newPage);
   }
 });
+
+// The preview's answer ends with the text's readability figures (computed on the server): show them beside the
+// preview rather than inside it, so the preview stays exactly what visitors see. markdownx's events do not
+// bubble, hence the capture.
+document.addEventListener("markdownx.update", function (event) {
+  const widget = event.target;
+  const figures = widget.querySelector(".markdownx-preview [data-readability]");
+  if (!figures) {
+    return;
+  }
+  let panel = widget.querySelector(".markdownx-figures");
+  if (!panel) {
+    panel = document.createElement("div");
+    panel.className = "markdownx-figures";
+    widget.appendChild(panel);
+  }
+  panel.replaceChildren(figures);
+}, true);
+
+// Citations: the preview numbers [@key] as the page will (sources in list order) and names a key no source has.
+// markdownx posts only the text, to the address in each editor's data-markdownx-urls-path, read afresh for every
+// preview: the keys on screen go in that address's query string. A new source's key follows its title until the
+// editor types one.
+function sourceKeys(form) {
+  return Array.from(form.querySelectorAll("[data-rows='sources'] .editor-rows__list > .editor-row"))
+    .filter(function (row) {
+      const remove = row.querySelector("input[name$='-DELETE']");
+      return !(remove && remove.checked);
+    })
+    .map(function (row) {
+      const key = row.querySelector("input[name$='-key']");
+      return key ? key.value.trim() : "";
+    });
+}
+
+function pointPreviewsAtKeys(form, refresh) {
+  const keys = sourceKeys(form).map(encodeURIComponent).join(",");
+  form.querySelectorAll(".markdownx-editor").forEach(function (editor) {
+    if (editor.name && editor.name.indexOf("sources-") === 0) {
+      return;
+    }
+    const path = (editor.getAttribute("data-markdownx-urls-path") || "").split("?")[0];
+    editor.setAttribute("data-markdownx-urls-path", path + "?keys=" + keys);
+    if (refresh && editor.value) {
+      editor.dispatchEvent(new Event("input"));
+    }
+  });
+}
+
+function setUpCitations(form) {
+  form.addEventListener("input", function (event) {
+    const field = event.target;
+    if (!field.name || !/^sources-\d+-title$/.test(field.name)) {
+      return;
+    }
+    const key = form.querySelector("[name='" + field.name.replace(/title$/, "key") + "']");
+    if (key && (!key.value || key.dataset.fromTitle === "yes")) {
+      key.value = slugify(field.value).slice(0, 40).replace(/-+$/, "");
+      key.dataset.fromTitle = "yes";
+    }
+  });
+  form.addEventListener("input", function (event) {
+    if (event.target.name && /^sources-\d+-key$/.test(event.target.name)) {
+      event.target.dataset.fromTitle = "no";
+    }
+  });
+  form.addEventListener("change", function (event) {
+    if (event.target.name && /^sources-\d+-(key|title|DELETE)$/.test(event.target.name)) {
+      pointPreviewsAtKeys(form, true);
+    }
+  });
+  form.addEventListener("click", function (event) {
+    if (event.target.closest("[data-rows='sources'] button[data-move]")) {
+      pointPreviewsAtKeys(form, true);
+    }
+  });
+  document.addEventListener("formset:added", function () {
+    pointPreviewsAtKeys(form, false);
+  });
+  // markdownx may have drawn its first previews before this ran: draw them again, numbered.
+  pointPreviewsAtKeys(form, true);
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  const form = document.getElementById("tumour_form");
+  if (form) {
+    setUpCitations(form);
+  }
+});

@@ -7,7 +7,7 @@ from tumours.reminders import send_review_reminders
 class Command(BaseCommand):
     help = (
         "E-mail the Clinical reviewers group the pages overdue or due for review within "
-        f"{REVIEW_WARNING_DAYS} days. Run daily."
+        f"{REVIEW_WARNING_DAYS} days, and the link problems check_links found since the last reminder. Run daily."
     )
 
     def handle(self, *args, **options):
