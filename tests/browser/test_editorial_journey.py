@@ -108,7 +108,8 @@ def test_a_typo_fix_stays_a_draft_through_review_and_goes_live_at_its_time(site,
     expect(reviewer.locator(".messagelist")).to_contain_text("the current page stays online until then")
     while timezone.now() < at - datetime.timedelta(seconds=3):
         assert reader.reload().status == 200
-        expect(reader.locator("article")).to_contain_text(OLD)
+        if timezone.now() < at:  # answered before the time (a busy machine can make a reload slow)
+            assert OLD in reader.locator("article").inner_text()
         time.sleep(5)
     time.sleep(max(0.0, (at - timezone.now()).total_seconds()) + 1)
     assert reader.reload().status == 200
