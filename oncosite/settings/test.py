@@ -23,3 +23,10 @@ SALES_NOTIFICATION_EMAILS = ["sales@oncosite.invalid"]
 FEEDBACK_FORM_MIN_SECONDS = 0
 # The link checker's tests run their HTTP server on 127.0.0.1; the test of the refusal sets it back.
 LINK_CHECK_ALLOW_PRIVATE_ADDRESSES = True
+# SQLite's in-memory test database reaches other threads (a browser test's live server) through a shared cache
+# that locks whole tables and fails at once, without waiting: a test thread touching a table while the live
+# server wrote to it failed with "database table is locked". A database file waits its turn instead.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.mkdtemp(prefix="oncosite-test-db-")) / "test.sqlite3")
+    }
