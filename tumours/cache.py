@@ -20,9 +20,15 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
+from oncosite.front_cache import note_next_change
+
 GENERATION_KEY = "pages:generation"
 # Headers worth replaying from the cache; cookies and Vary are set afresh by middleware on every response.
-REPLAYED_HEADERS = ("Content-Type", "Content-Language", "Last-Modified", "X-Robots-Tag")
+# Surrogate-Key and Front-Cache-Until: for the front cache's headers (oncosite/front_cache.py), which must be the
+# same on a cached page as on a fresh one.
+REPLAYED_HEADERS = (
+    "Content-Type", "Content-Language", "Last-Modified", "X-Robots-Tag", "Surrogate-Key", "Front-Cache-Until",
+)  # fmt: skip
 
 
 def drop_public_pages() -> None:
@@ -153,7 +159,7 @@ def cache_public_page(view=None, *, query_key=None):
             generation = _new_generation(cache)
         # The token read before rendering: an edit made meanwhile leaves this copy stale, never served.
         next_change = _apply_due_changes()
-        response = view(request, *args, **kwargs)
+        response = note_next_change(view(request, *args, **kwargs), next_change)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
         timeout = _timeout(next_change)
