@@ -187,14 +187,14 @@ def attempt(purge_id: int) -> FrontCachePurge | None:
             return None
         row.attempts += 1
         error = _send(row.target, row.keys)
-        where, keys = _where(row.target), " ".join(row.keys)
+        at, keys = where(row.target), " ".join(row.keys)
         if error:
             row.last_error, row.next_attempt_at = error[:200], timezone.now() + backoff(row.attempts)
-            logger.warning("Front cache purge %s failed at %s (attempt %s, %s): %s", row.pk, where, row.attempts,
+            logger.warning("Front cache purge %s failed at %s (attempt %s, %s): %s", row.pk, at, row.attempts,
                            error, keys)  # fmt: skip
         else:
             row.state, row.done_at, row.last_error = FrontCachePurge.State.DONE, timezone.now(), ""
-            logger.info("Front cache purge %s done at %s: %s", row.pk, where, keys)
+            logger.info("Front cache purge %s done at %s: %s", row.pk, at, keys)
         row.save()
     return row if row.state == FrontCachePurge.State.QUEUED else None
 
@@ -214,7 +214,7 @@ def _send(target: str, keys: list[str]) -> str:
     return ""
 
 
-def _where(target: str) -> str:
+def where(target: str) -> str:
     # The address without credentials or query (a CDN token must never reach the log).
     parts = urlsplit(target)
     return f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}{parts.path}"
