@@ -42,7 +42,12 @@ def _edge(**env_overrides):
     varnish_port = free_port()
     with socket.create_server(("127.0.0.1", varnish_port)):  # held, so that gunicorn gets another port
         app_port = free_port()
-    env = server_env(REDIS_URL=REDIS_URL, FRONT_CACHE_PURGE_URLS=f"http://127.0.0.1:{varnish_port}/", **env_overrides)
+    env = server_env(
+        REDIS_URL=REDIS_URL,
+        FRONT_CACHE_PURGE_URLS=f"http://127.0.0.1:{varnish_port}/",
+        CLIENT_IP_HEADER="HTTP_X_FORWARDED_FOR",  # behind Varnish, as in production
+        **env_overrides,
+    )
     server = Gunicorn(env, port=app_port, workers=2).start()
     varnish = Varnish(server.port, addresses=("127.0.0.1", "127.0.0.2"), port=varnish_port).start()
     return server, varnish

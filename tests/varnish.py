@@ -4,6 +4,7 @@ The VCL is rendered with the backend's port and the test's purge ACL substituted
 deployment's addresses), into a scratch folder that is also varnishd's working directory.
 """
 
+import glob
 import re
 import shutil
 import subprocess
@@ -20,7 +21,9 @@ VCL = REPO / "deploy" / "varnish" / "default.vcl"
 def varnishd_missing() -> str:
     """Why Varnish tests cannot run here, or '' when they can."""
     if not Path(VARNISHD).exists():
-        return "varnishd is not installed (Debian: apt-get install varnish varnish-modules; .ci/run installs it)"
+        return "varnishd is not installed (Debian: apt-get install varnish varnish-modules; .ci/run installs them)"
+    if not glob.glob("/usr/lib/*/varnish/vmods/libvmod_xkey.so"):
+        return "vmod xkey is not installed (Debian: apt-get install varnish-modules; .ci/run installs it)"
     return ""
 
 
