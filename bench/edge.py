@@ -106,9 +106,8 @@ def main() -> None:
     if len(elapsed) != REPEATS:
         raise SystemExit(f"Expected {REPEATS} approvals, got: {output[-2000:]}")
     p50 = elapsed[len(elapsed) // 2]
-    print(
-        f"\nApproval commit -> new text through Varnish, {REPEATS} approvals: p50 {p50:.1f} ms, max {elapsed[-1]:.1f} ms"
-    )
+    summary = f"p50 {p50:.1f} ms, max {elapsed[-1]:.1f} ms"
+    print(f"\nApproval commit -> new text through Varnish, {REPEATS} approvals: {summary}")
 
 
 if __name__ == "__main__":
