@@ -109,6 +109,16 @@ def test_a_public_page_is_cached_public_with_no_cookie_and_no_internal_header(ed
     assert page.headers.get("Set-Cookie") is None and not visitor.cookies
     assert page.headers.get("Surrogate-Key") is None and page.headers.get("xkey") is None
 
+    # The request form sets its CSRF cookie: passed to the app every time, the cookie reaches the visitor.
+    for _ in range(2):
+        form = visitor.get(f"{site.get_absolute_url()}request-test/")
+        assert form.status == 200 and form.headers["X-Cache"] == "miss"
+        assert "csrftoken" in (form.headers.get("Set-Cookie") or "")
+    # With that cookie (not a session), the public page still comes from the cache, still without a cookie.
+    assert "csrftoken" in visitor.cookies
+    again = visitor.get(site.get_absolute_url())
+    assert again.headers["X-Cache"] == "hit" and again.headers.get("Set-Cookie") is None
+
 
 def test_an_approval_in_the_admin_is_visible_through_varnish_at_once(edge, site):
     visitor = Browser(edge.url)
