@@ -15,7 +15,7 @@ from oncosite.roles import SALES_TEAM
 from orders.services import create_test_request
 from tests.factories import SectionFactory, SourceFactory, TestKitFactory, TumourFactory, UserFactory
 from tumours import services
-from tumours.models import OldSlug, TestKit, Tumour
+from tumours.models import OldSlug, TestKit
 
 # Answered to anonymous visitors as public pages (when they answer 200), with at least these keys.
 PUBLIC = {
