@@ -179,3 +179,16 @@ def test_the_command_purges_given_keys_or_everything(db, caches, capsys):
     assert f"{caches[0].url}: index tumour-3: done" in capsys.readouterr().out
     with pytest.raises(CommandError):
         call_command("purge_front_cache")
+
+
+def test_superusers_see_the_purges_and_no_one_else(page, caches, client, editor, django_capture_on_commit_callbacks):
+    from tests.factories import UserFactory
+
+    caches[0].down = True
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save()
+    client.force_login(editor)
+    assert client.get("/admin/oncosite/frontcachepurge/").status_code == 403
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    listing = client.get("/admin/oncosite/frontcachepurge/?state__exact=queued").content.decode()
+    assert caches[0].url in listing and "HTTP 503" in listing and caches[1].url not in listing
