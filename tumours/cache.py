@@ -116,13 +116,25 @@ def _apply_due_changes() -> datetime.datetime | None:
 class Page:
     """A stored page, ready to answer: its headers as the view set them, and the ETag a GET would get."""
 
-    __slots__ = ("generation", "epoch", "expires", "status", "headers", "hit_headers", "content", "etag", "size")
+    __slots__ = (
+        "generation",
+        "epoch",
+        "expires",
+        "status",
+        "headers",
+        "hit_headers",
+        "content",
+        "etag",
+        "length",
+        "size",
+    )
 
     def __init__(self, generation, epoch, expires, status, headers, content):
         self.generation, self.epoch, self.expires = generation, epoch, expires
         self.status, self.headers, self.content = status, headers, content
         # ConditionalGetMiddleware's ETag (it keeps one already set), computed once instead of on every hit.
         self.etag = quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest()) if content else None
+        self.length = str(len(content))
         # What the session middleware adds on the full path, for the early answer that runs before it.
         vary = HttpResponse(headers=headers)
         patch_vary_headers(vary, ("Cookie",))
@@ -131,8 +143,11 @@ class Page:
 
     def response(self, request, *, early: bool) -> HttpResponse:
         response = HttpResponse(self.content, status=self.status, headers=self.hit_headers if early else self.headers)
-        if early and self.etag and request.method == "GET":
-            response.headers["ETag"] = self.etag
+        if early and request.method == "GET":
+            # What ConditionalGetMiddleware and CommonMiddleware add on the full path, computed once per copy.
+            response.headers["Content-Length"] = self.length
+            if self.etag:
+                response.headers["ETag"] = self.etag
         return _without_body_for_head(request, response)
 
 
@@ -222,10 +237,11 @@ def _lookup(cache, request, variant: str = "", *, early: bool = False) -> Lookup
     key = _cache_key(request, variant)
     found = cache.get_many([GENERATION_KEY, key])
     generation, stored = found.get(GENERATION_KEY), found.get(key)
-    if generation is not None and stored is not None and stored[0] == generation:
+    # The expiry is checked here too, not only by Redis: the copy kept in this process goes by the same time.
+    if generation is not None and stored is not None and stored[0] == generation and stored[4] > time.time():
         _, status, headers, content, expires = stored
         page = Page(generation, epoch, expires, status, headers, content)
-        if watch is not None and expires > time.time():
+        if watch is not None:
             local_pages.put(local_key, page)
         return Lookup(page.response(request, early=early), generation, epoch)
     return Lookup(None, generation, epoch)
