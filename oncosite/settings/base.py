@@ -158,6 +158,11 @@ FEEDBACK_FORM_MIN_SECONDS = env.int("FEEDBACK_FORM_MIN_SECONDS", default=2)
 # Public pages are cached for anonymous visitors (tumours/cache.py) and dropped on every content change;
 # this is only the longest any entry may live.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# With Redis, each app process also keeps copies of the most used pages in its own memory, at most this many
+# pages and bytes (per process: a server holds workers times this), served without asking Redis while a Redis
+# subscription tells the process of every drop at once; 0 pages turns the copies off.
+PAGE_CACHE_LOCAL_PAGES = env.int("PAGE_CACHE_LOCAL_PAGES", default=1000)
+PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=16 * 1024 * 1024)
 # Redis is a cache, never a single point of failure (oncosite/redis_cache.py): while it is away pages are built
 # from the database, edits and requests are saved, and the rate limits count in each process's memory.
 # Every app server must share it in production (the rate limits count across servers); without REDIS_URL
