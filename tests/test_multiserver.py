@@ -19,6 +19,7 @@ from tests.factories import SectionFactory, SourceFactory, TestKitFactory, Tumou
 from tests.servers import Browser, Gunicorn, TcpProxy, manage, production_env, redis_url_for_tests
 from tests.two_factor import app_device, next_code
 from tumours.editorial import ReviewerProfile
+from tumours.models import Tumour
 
 pytestmark = [pytest.mark.multiserver, pytest.mark.django_db(transaction=True)]
 
@@ -54,7 +55,8 @@ def servers(django_db_setup, django_db_blocker):
     redis.Redis.from_url(REDIS_URL).flushdb()  # this module's own Redis database
     env = server_env()
     manage("collectstatic", "--noinput", env=env)
-    pair = [Gunicorn(env).start(), Gunicorn(env).start()]
+    # One worker each: the page copy a test warms in "a server" is then the one its every request meets.
+    pair = [Gunicorn(env, workers=1).start(), Gunicorn(env, workers=1).start()]
     yield pair
     for server in pair:
         server.stop()
@@ -137,10 +139,32 @@ def test_a_request_sent_through_one_server_is_seen_by_sales_through_the_other(se
     assert reference in sales.get("/admin/orders/testrequest/?view=unassigned").text
 
 
+def wait_for_subscribers(count: int, timeout: float = 15) -> None:
+    """Until `count` processes are subscribed to the page generation (each server's worker, from its first page)."""
+    client = redis.Redis.from_url(REDIS_URL)
+    channel = f"{client.connection_pool.connection_kwargs['db']}/:1:pages:generation"
+    deadline = time.monotonic() + timeout
+    while dict(client.pubsub_numsub(channel)).get(channel.encode(), 0) < count:
+        assert time.monotonic() < deadline, "the app servers did not subscribe"
+        time.sleep(0.1)
+
+
 def test_a_page_approved_through_one_server_is_fresh_on_the_other_at_once(servers, site):
     one, other = servers
+    url = site.get_absolute_url()
     visitor = Browser(other.url)
-    assert "The first summary." in visitor.get(site.get_absolute_url()).text  # warms any page cache
+    assert "The first summary." in visitor.get(url).text  # rendered, cached in Redis
+    assert "The first summary." in Browser(one.url).get(url).text
+    wait_for_subscribers(2)
+    for server in servers:
+        Browser(server.url).get(url)  # each server's process keeps a copy of the page now
+    # The copies answer on their own: Redis loses the page and the row changes quietly (no drop), yet both
+    # servers still show the page as it was.
+    cache = redis.Redis.from_url(REDIS_URL)
+    cache.delete(*cache.keys(":1:pages:2:*"))
+    Tumour.objects.filter(pk=site.pk).update(name="Leiomyosarcoma, quietly renamed")
+    for server in servers:
+        assert "quietly renamed" not in Browser(server.url).get(url).text
 
     editor = Browser(one.url)
     assert editor.log_in("editor", PASSWORD, code=lambda: code_of("editor")).status == 302

@@ -161,6 +161,11 @@ FEEDBACK_FORM_MIN_SECONDS = env.int("FEEDBACK_FORM_MIN_SECONDS", default=2)
 # Public pages are cached for anonymous visitors (tumours/cache.py) and dropped on every content change;
 # this is only the longest any entry may live.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# With Redis, each app process also keeps copies of the most used pages in its own memory, at most this many
+# pages and bytes (per process: a server holds workers times this), served without asking Redis while a Redis
+# subscription tells the process of every drop at once; 0 pages turns the copies off.
+PAGE_CACHE_LOCAL_PAGES = env.int("PAGE_CACHE_LOCAL_PAGES", default=1000)
+PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=16 * 1024 * 1024)
 # The front cache (Varnish or a CDN, README "Production"): public pages tell it how long to keep them
 # (oncosite/front_cache.py), and every change purges exactly what it affects, so it may keep them long.
 # Browsers: briefly, since nothing can purge a browser's copy; a visitor sees an edit within a minute.
