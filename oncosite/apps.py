@@ -10,6 +10,6 @@ class OncositeConfig(AppConfig):
         from . import checks  # noqa: F401  (registers the deployment checks)
         from .roles import sync_roles_after_migrate
 
-        # Keeps the role groups' permissions current as models and permissions are added. This app has no
-        # models, so Django sends it no post_migrate: listen to all and act after the last app.
+        # Keeps the role groups' permissions current as models and permissions are added. It is sent once
+        # per app with models: listen to all, and act after the last one.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="oncosite.sync_roles")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.shortcuts import render
 
 from orders.consent import CONSENT_VERSION
+from tumours import surrogate_keys as keys
 
 
 def contact_details() -> dict:
@@ -30,6 +31,7 @@ def retention_in_words(days: int) -> str:
     return f"{days} days"
 
 
+@keys.shows(keys.SITE_PAGE, keys.KIT_LIST)  # the footer lists the kits
 def privacy_notice(request):
     context = {
         "contact": contact_details(),
@@ -44,10 +46,12 @@ def privacy_notice(request):
     return render(request, "pages/privacy.html", context)
 
 
+@keys.shows(keys.SITE_PAGE, keys.KIT_LIST)  # the footer lists the kits
 def contact(request):
     return render(request, "pages/contact.html", {"contact": contact_details()})
 
 
+@keys.shows(keys.SITE_PAGE, keys.KIT_LIST)  # the footer lists the kits
 def editorial_policy(request):
     from tumours.models import REVIEW_INTERVAL_MONTHS, REVIEW_WARNING_DAYS
 

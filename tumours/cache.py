@@ -34,6 +34,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import quote_etag
 
+from oncosite.front_cache import note_next_change
+
 GENERATION_KEY = "pages:generation"
 # Every header the view set is stored with the page and replayed, except these; cookies are never stored (a
 # response with cookies is not stored at all), and security headers, Vary and the ETag are added by middleware
@@ -312,7 +314,7 @@ def cache_public_page(view=None, *, query_key=None):
             lookup.generation = _new_generation(cache)
         # The token read before rendering: an edit made meanwhile leaves this copy stale, never served.
         next_change = _apply_due_changes()
-        response = view(request, *args, **kwargs)
+        response = note_next_change(view(request, *args, **kwargs), next_change)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
         timeout = _timeout(next_change)

@@ -7,6 +7,7 @@ from django_ratelimit.core import is_ratelimited
 
 from oncosite.client_ip import client_ip
 
+from . import surrogate_keys as keys
 from .cache import cache_public_page
 from .kit_search import matching_kits
 from .models import TestKit
@@ -27,6 +28,7 @@ def _search_rate(group: str, request: HttpRequest) -> str:
 
 
 @cache_public_page(query_key=search_cache_key)
+@keys.shows(keys.SEARCH, keys.TUMOUR_LIST, keys.KIT_LIST)
 def search(request: HttpRequest) -> HttpResponse:
     # Only searches that reach the database count: a cached answer costs nothing to give again.
     if is_ratelimited(request, group="tumours.search", key=_client_key, rate=_search_rate, increment=True):

@@ -7,6 +7,7 @@ old text under the new generation, and it would be served until it expired.
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from . import purges
 from .cache import drop_public_pages
 from .models import KitSection, Section, Source, TestKit, Tumour
 
@@ -20,3 +21,5 @@ def connect() -> None:
         post_save.connect(_drop, sender=model, dispatch_uid=f"pagecache-save-{model.__name__}")
         post_delete.connect(_drop, sender=model, dispatch_uid=f"pagecache-delete-{model.__name__}")
     m2m_changed.connect(_drop, sender=Tumour.test_kits.through, dispatch_uid="pagecache-tumour-kits")
+    # The front cache (Varnish, a CDN): the keys each write affects, purged after the commit.
+    purges.connect()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from . import services
+from . import surrogate_keys as keys
 from .cache import cache_public_page
 from .content import KitPageContent, PageContent, build, live_kit_page
 from .editorial import Draft
@@ -26,12 +27,14 @@ PREVIEW_LINK_BANNER = "Draft preview, not published. This page may change before
 
 
 @cache_public_page
+@keys.shows(keys.HOME, keys.TUMOUR_LIST, keys.KIT_LIST)
 def home(request):
     tumours = Tumour.objects.published().prefetch_related("test_kits")
     return render(request, "tumours/home.html", {"tumours": tumours, "published_kits": published_kits()})
 
 
 @cache_public_page
+@keys.shows(keys.INDEX, keys.TUMOUR_LIST, keys.KIT_LIST)
 def index(request):
     letters = a_to_z(Tumour.objects.published())
     items = [(letter, entries_html(entries)) for letter, entries in letters]
@@ -44,7 +47,8 @@ def detail(request, slug):
     if tumour is not None:
         offered, public = _kits_for(tumour)
         page = PageContent(tumour, list(tumour.sections.all()), list(tumour.sources.all()), offered)
-        return render(request, page.template, {**page.context(), "published_kits": public})
+        response = render(request, page.template, {**page.context(), "published_kits": public})
+        return keys.tag(response, keys.tumour(tumour.pk), *(keys.kit(kit.pk) for kit in offered), keys.KIT_LIST)
     may_preview = request.user.has_perm(services.CHANGE_PERMISSION)
     if may_preview:
         # Staff open a page that is not live at its address: they see its draft, marked as such.
@@ -77,6 +81,7 @@ def published_kits() -> list[TestKit]:
 
 
 @cache_public_page
+@keys.shows(keys.KITS, keys.KIT_LIST)
 def kit_index(request):
     return render(request, "tumours/kits.html", {"published_kits": published_kits()})
 
@@ -85,7 +90,8 @@ def kit_index(request):
 def kit_detail(request, slug):
     kit = TestKit.objects.published().with_page_content().filter(slug=slug).first()
     if kit is not None:
-        return render_kit(request, live_kit_page(kit))
+        # The page lists the tumours offering the kit.
+        return keys.tag(render_kit(request, live_kit_page(kit)), keys.kit(kit.pk), keys.TUMOUR_LIST, keys.KIT_LIST)
     if request.user.has_perm(KIT.change_permission):
         # As for tumour pages: staff who open a kit page that is not live see its draft, marked as such.
         kit = TestKit.objects.filter(slug=slug).first()
@@ -177,16 +183,19 @@ def render_private(request, page: PageContent | KitPageContent, *, banner: str, 
 
 
 @cache_public_page
+@keys.shows(keys.SITEMAP, keys.TUMOUR_LIST, keys.KIT_LIST)
 def sitemap_index(request):
     return sitemap_views.index(request, SITEMAPS, sitemap_url_name="tumours:sitemap_section")
 
 
 @cache_public_page
+@keys.shows(keys.SITEMAP, keys.TUMOUR_LIST, keys.KIT_LIST)
 def sitemap_section(request, section):
     return urlset_response(sitemap_views.sitemap(request, SITEMAPS, section=section))
 
 
 @cache_public_page
+@keys.shows(keys.ROBOTS)
 def robots_txt(request):
     lines = [
         "User-agent: *",

@@ -54,6 +54,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every page, and 304 Not Modified when the browser's copy is current.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Cache-Control and Surrogate-Key for the front cache (oncosite/front_cache.py): above the page cache's early
+    # answer, so a page from the cache and one built afresh get the same headers.
+    "oncosite.front_cache.FrontCacheHeadersMiddleware",
     # A cached public page for a visitor without a session is answered here, before sessions, CSRF and auth.
     "tumours.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -163,6 +166,24 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # subscription tells the process of every drop at once; 0 pages turns the copies off.
 PAGE_CACHE_LOCAL_PAGES = env.int("PAGE_CACHE_LOCAL_PAGES", default=1000)
 PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=16 * 1024 * 1024)
+# The front cache (Varnish or a CDN, README "Production"): public pages tell it how long to keep them
+# (oncosite/front_cache.py), and every change purges exactly what it affects, so it may keep them long.
+# Browsers: briefly, since nothing can purge a browser's copy; a visitor sees an edit within a minute.
+FRONT_CACHE_MAX_AGE = env.int("FRONT_CACHE_MAX_AGE", default=60)
+# The front cache: a day. Every change purges it at once; the day only bounds a purge that was lost.
+FRONT_CACHE_S_MAXAGE = env.int("FRONT_CACHE_S_MAXAGE", default=24 * 60 * 60)
+# After expiry, the old copy may be served for this long while the new one is fetched: no visitor waits for it.
+FRONT_CACHE_STALE_WHILE_REVALIDATE = env.int("FRONT_CACHE_STALE_WHILE_REVALIDATE", default=60)
+# While every app server is down, the last good page is served for up to a day rather than an error.
+FRONT_CACHE_STALE_IF_ERROR = env.int("FRONT_CACHE_STALE_IF_ERROR", default=24 * 60 * 60)
+# Where purges go: each address gets `PURGE` with a Surrogate-Key header naming the keys (comma-separated list,
+# e.g. http://127.0.0.1:6081/ for a Varnish on each web host). Empty: no front cache, nothing is sent.
+FRONT_CACHE_PURGE_URLS = env.list("FRONT_CACHE_PURGE_URLS", default=[])
+# Seconds a purge may take before it counts as failed and is retried later.
+FRONT_CACHE_PURGE_TIMEOUT = env.float("FRONT_CACHE_PURGE_TIMEOUT", default=2)
+# A commit touching more keys than this (a bulk import) purges key "all" instead: a header of thousands of keys
+# is longer than Varnish accepts (8 KB).
+FRONT_CACHE_PURGE_MAX_KEYS = env.int("FRONT_CACHE_PURGE_MAX_KEYS", default=100)
 # Redis is a cache, never a single point of failure (oncosite/redis_cache.py): while it is away pages are built
 # from the database, edits and requests are saved, and the rate limits count in each process's memory.
 # Every app server must share it in production (the rate limits count across servers); without REDIS_URL
