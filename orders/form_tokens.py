@@ -27,11 +27,14 @@ def issue_form_token(*, salt: str = SALT) -> str:
     return signing.dumps({"n": secrets.token_urlsafe(24), "t": f"{issued:.3f}"}, salt=salt, compress=False)
 
 
-def read_form_token(value: str, *, salt: str = SALT, min_seconds: float | None = None) -> FormToken | None:
-    """The token if it is genuine, at least `min_seconds` (default ORDER_FORM_MIN_SECONDS) and at most two hours
-    old; otherwise None. Another form signs its tokens with a salt of its own, so they cannot stand in for these."""
+def read_form_token(
+    value: str, *, salt: str = SALT, min_seconds: float | None = None, max_age: float = MAX_AGE_SECONDS
+) -> FormToken | None:
+    """The token if it is genuine, at least `min_seconds` (default ORDER_FORM_MIN_SECONDS) and at most `max_age`
+    (two hours) old; otherwise None. Another form signs its tokens with a salt of its own, so they cannot stand in
+    for these."""
     try:
-        payload = signing.loads(value or "", salt=salt, max_age=MAX_AGE_SECONDS)
+        payload = signing.loads(value or "", salt=salt, max_age=max_age)
         token = FormToken(nonce=str(payload["n"]), issued_at=float(payload["t"]))
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None

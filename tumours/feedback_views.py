@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage
 
 from oncosite.client_ip import client_ip
-from orders.form_tokens import issue_form_token, read_form_token
+from orders.form_tokens import MAX_AGE_SECONDS, issue_form_token, read_form_token
 from orders.forms import DescribedBoundField
 
 from .feedback import COMMENT_MAX_CHARS, PageFeedback, add_comment, record_feedback
@@ -37,6 +37,15 @@ PRIVACY_HINT = (
 
 def feedback_form_token() -> str:
     return issue_form_token(salt=TOKEN_SALT)
+
+
+def feedback_token_max_age() -> int:
+    """How old a feedback form's token may be. The form rides on every tumour page, and a copy of the page may be
+    served for as long as the page cache and then the front cache keep it (stale included), issued long before the
+    visitor reads it: the token outlives that, plus two hours of reading. The rate limit, not the token's age,
+    holds back floods; the token still proves the post came from one of our pages."""
+    cached_for = settings.PAGE_CACHE_SECONDS + settings.FRONT_CACHE_S_MAXAGE + settings.FRONT_CACHE_STALE_IF_ERROR
+    return MAX_AGE_SECONDS + cached_for
 
 
 class FeedbackForm(forms.Form):
@@ -64,6 +73,13 @@ class FeedbackForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["form_token"] = feedback_form_token()
+
+
+def _genuine_token(value: str) -> bool:
+    token = read_form_token(
+        value, salt=TOKEN_SALT, min_seconds=settings.FEEDBACK_FORM_MIN_SECONDS, max_age=feedback_token_max_age()
+    )
+    return token is not None
 
 
 def _rate_limited(request) -> bool:
@@ -108,7 +124,7 @@ def feedback(request, slug):
     data = form.cleaned_data
     if data["website"]:
         return redirect("tumours:feedback_thanks", slug=tumour.slug)  # a bot: thanked, nothing stored
-    if read_form_token(data["form_token"], salt=TOKEN_SALT, min_seconds=settings.FEEDBACK_FORM_MIN_SECONDS) is None:
+    if not _genuine_token(data["form_token"]):
         # Nothing stored; the same text with a fresh token, to send again.
         form = FeedbackForm(initial={"answer": data["answer"], "comment": data["comment"], "helpful": data["helpful"]})
         return _page(request, tumour, form, after_no=bool(data["answer"]), retry=True)

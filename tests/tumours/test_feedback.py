@@ -104,6 +104,32 @@ def test_a_post_without_a_genuine_token_stores_nothing_and_asks_again(client, de
     assert PageFeedback.objects.get().comment == "Wrong dose."
 
 
+def _form_issued_hours_ago(client, monkeypatch, hours: float) -> dict:
+    import time
+
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() - hours * 3600)
+    form = page_form(Client())  # a fresh render (not the test client's cached copy), as a cache kept it
+    monkeypatch.setattr(time, "time", real_time)
+    return form
+
+
+def test_a_page_kept_by_the_front_cache_for_a_day_still_takes_feedback(client, demo_tumour, monkeypatch, settings):
+    # A front cache may serve the page for s-maxage, and stale past that: its form must still work.
+    settings.FRONT_CACHE_S_MAXAGE = settings.FRONT_CACHE_STALE_IF_ERROR = 24 * 3600
+    form = _form_issued_hours_ago(client, monkeypatch, hours=30)
+    client.post(FEEDBACK, {**form, "helpful": "yes"})
+    assert PageFeedback.objects.get().helpful is True
+
+
+def test_a_form_older_than_any_cached_copy_asks_again(client, demo_tumour, monkeypatch, settings):
+    settings.FRONT_CACHE_S_MAXAGE = settings.FRONT_CACHE_STALE_IF_ERROR = 24 * 3600
+    form = _form_issued_hours_ago(client, monkeypatch, hours=60)
+    response = client.post(FEEDBACK, {**form, "helpful": "yes"})
+    assert "Please send it again" in response.content.decode()
+    assert not PageFeedback.objects.exists()
+
+
 def test_a_post_faster_than_a_person_is_refused(client, demo_tumour, settings):
     settings.FEEDBACK_FORM_MIN_SECONDS = 60
     client.post(FEEDBACK, {**page_form(client), "helpful": "yes"})
