@@ -127,10 +127,13 @@ def letter_page(letter: str, number: int = 1, counts: dict[str, int] | None = No
         IndexEntry(label, name, pattern.replace(SLUG_PLACEHOLDER, slug), pk in with_kit, is_alias)
         for label, name, slug, is_alias, pk in shown
     ]
-    pages = [
-        (n + 1, rows[n * PAGE_SIZE][0], rows[min(len(rows), (n + 1) * PAGE_SIZE) - 1][0]) for n in range(page_count)
-    ]
-    return LetterPage(letter, number, entries, letter_bar(counts), pages if page_count > 1 else [])
+    # A long letter's pages, each named by its first and last entries.
+    pages = []
+    if page_count > 1:
+        pages = [
+            (n + 1, rows[n * PAGE_SIZE][0], rows[min(len(rows), (n + 1) * PAGE_SIZE) - 1][0]) for n in range(page_count)
+        ]
+    return LetterPage(letter, number, entries, letter_bar(counts), pages)
 
 
 def _letter_rows(letter: str) -> list[tuple[str, str, str, bool, int]]:
