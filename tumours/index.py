@@ -114,38 +114,46 @@ def first_letter(counts: dict[str, int]) -> str | None:
 def letter_page(letter: str, number: int = 1, counts: dict[str, int] | None = None) -> LetterPage | None:
     """The entries of `letter` on page `number` (None: no such page). Three queries whatever the size."""
     counts = entry_counts() if counts is None else counts
-    rows = _letter_rows(letter)
-    # Sorted as the reader reads them; only the page's entries become IndexEntry objects.
-    rows.sort(key=lambda row: (row[0].casefold(), row[1].casefold()))
+    # Sorted as the reader reads them (rows start with their sort key: a plain tuple sort, 10,000 in ~3 ms); only
+    # the page's entries become IndexEntry objects.
+    rows = sorted(_letter_rows(letter))
     page_count = max(1, math.ceil(len(rows) / PAGE_SIZE))
     if not 1 <= number <= page_count:
         return None
     shown = rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
-    with_kit = _with_kit({row[4] for row in shown})
+    with_kit = _with_kit({row[5] for row in shown})
     pattern = reverse("tumours:detail", kwargs={"slug": SLUG_PLACEHOLDER})
     entries = [
         IndexEntry(label, name, pattern.replace(SLUG_PLACEHOLDER, slug), pk in with_kit, is_alias)
-        for label, name, slug, is_alias, pk in shown
+        for _, label, name, slug, is_alias, pk in shown
     ]
     # A long letter's pages, each named by its first and last entries.
     pages = []
     if page_count > 1:
         pages = [
-            (n + 1, rows[n * PAGE_SIZE][0], rows[min(len(rows), (n + 1) * PAGE_SIZE) - 1][0]) for n in range(page_count)
+            (n + 1, rows[n * PAGE_SIZE][1], rows[min(len(rows), (n + 1) * PAGE_SIZE) - 1][1]) for n in range(page_count)
         ]
     return LetterPage(letter, number, entries, letter_bar(counts), pages)
 
 
-def _letter_rows(letter: str) -> list[tuple[str, str, str, bool, int]]:
-    """(label, tumour name, slug, is alias, pk) of every entry under the letter, names and aliases."""
-    starts = ~Q(name__regex=r"^[A-Za-z]") if letter == OTHER else Q(name__istartswith=letter)
+def _letter_rows(letter: str) -> list[tuple[str, str, str, str, bool, int]]:
+    """(sort key, label, tumour name, slug, is alias, pk) of every entry under the letter, names and aliases."""
+    # "S%" or "s%" rather than istartswith's UPPER(name) LIKE 'S%', which upper-cased every name first.
+    starts = (
+        ~Q(name__regex=r"^[A-Za-z]")
+        if letter == OTHER
+        else Q(name__startswith=letter) | Q(name__startswith=letter.lower())
+    )
     found = Tumour.objects.published().filter(starts | ~Q(also_known_as=""))
     rows = []
+    append = rows.append  # the loop runs once per page under the letter: 10,000 at the benchmark's size
     for pk, name, slug, also_known_as in found.values_list("pk", "name", "slug", "also_known_as"):
         if initial(name) == letter:
-            rows.append((name, name, slug, False, pk))
-        aliases = Tumour.parse_aliases(also_known_as)
-        rows.extend((alias, name, slug, True, pk) for alias in aliases if initial(alias) == letter)
+            append((name.casefold(), name, name, slug, False, pk))
+        if also_known_as:
+            for alias in Tumour.parse_aliases(also_known_as):
+                if initial(alias) == letter:
+                    append((alias.casefold(), alias, name, slug, True, pk))
     return rows
 
 

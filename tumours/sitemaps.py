@@ -7,11 +7,10 @@ of their own, /sitemap-tumours.xml then /sitemap-tumours-2.xml..., not Django's 
 answers them early like any page without a query string (`?p=` still works: it redirects there).
 """
 
-import math
 from xml.sax.saxutils import escape
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 
 from .index import entry_counts, letter_page_numbers, letter_url
@@ -96,14 +95,36 @@ def index_xml(base: str) -> str:
         '<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
     ]
     for section, sitemap_class in SITEMAPS.items():
-        sitemap = sitemap_class()
-        changes = [sitemap.lastmod(item) for item in sitemap.items()]
-        for number in range(1, max(1, math.ceil(len(changes) / sitemap.limit)) + 1):
-            latest = max(filter(None, changes[(number - 1) * sitemap.limit : number * sitemap.limit]), default=None)
+        for number, latest in enumerate(file_lastmods(sitemap_class()), start=1):
             parts.append(f"<sitemap><loc>{escape(base + file_url(section, number))}</loc>")
             parts.append(f"<lastmod>{latest:%Y-%m-%d}</lastmod></sitemap>\n" if latest else "</sitemap>\n")
     parts.append("</sitemapindex>\n")
     return "".join(parts)
+
+
+def file_lastmods(sitemap: Sitemap) -> list:
+    """The latest change among the items of each of the sitemap's files (at least one file, maybe empty)."""
+    items = sitemap.items()
+    if not isinstance(items, QuerySet):
+        changes = [sitemap.lastmod(item) for item in items]
+        chunks = [changes[start : start + sitemap.limit] for start in range(0, len(changes), sitemap.limit)]
+        return [max(filter(None, chunk), default=None) for chunk in chunks] or [None]
+    # Pages listed by primary key (as TumourSitemap and KitSitemap order them): two queries, the keys, then every
+    # file's latest updated_at in one aggregate, rather than a row with its date per page.
+    pks = list(items.values_list("pk", flat=True))
+    ranges = [
+        (pks[start - 1] if start else 0, pks[start : start + sitemap.limit][-1])
+        for start in range(0, len(pks), sitemap.limit)
+    ]
+    if not ranges:
+        return [None]
+    latest = items.aggregate(
+        **{
+            f"file{n}": Max("updated_at", filter=Q(pk__gt=after, pk__lte=until))
+            for n, (after, until) in enumerate(ranges)
+        }
+    )
+    return [latest[f"file{n}"] for n in range(len(ranges))]
 
 
 URLSET_OPEN = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'

@@ -34,6 +34,8 @@ REQUEST_FORM = "/tumours/leiomyosarcoma/request-test/"
 PAGES = {
     "home": (open_page, "/"),
     "index": (open_page, "/tumours/"),
+    "index-letter": (open_page, "/tumours/letter/l/"),
+    "index-empty-letter": (open_page, "/tumours/letter/b/"),
     "tumour": (open_page, "/tumours/leiomyosarcoma/"),
     "kit": (open_page, "/tests/oncofocus/"),
     "kit-pick-errors": (kit_pick_without_a_choice, "/tests/oncofocus/"),

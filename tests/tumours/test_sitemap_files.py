@@ -100,8 +100,8 @@ def test_sitemaps_cost_fixed_queries(client, db, n_tumours, django_assert_max_nu
     for n in range(n_tumours):
         TumourFactory(name=f"Sarcoma {n}", also_known_as=f"alias {n}")
     # The index: the next scheduled change, the pages file's three (tumours' and kits' latest change, the A–Z's
-    # letters) and one per other section. A file: the next scheduled change and its rows.
-    with django_assert_max_num_queries(6):
+    # letters) and two per other section (its keys, its files' dates). A file: the next scheduled change and its rows.
+    with django_assert_max_num_queries(8):
         assert client.get("/sitemap.xml").status_code == 200
     for url in ["/sitemap-tumours.xml", "/sitemap-tests.xml"]:
         with django_assert_max_num_queries(2):
