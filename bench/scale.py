@@ -81,8 +81,8 @@ def measure(server, browser, targets, label: str) -> list[tuple]:
         if status != 200:
             rows.append((url, label, f"HTTP {status}", "not available", "", "", "", "", target or ""))
             continue
+        wrk(server.url + url, seconds=2, connections=4)  # every worker warm (templates, URLconf, connections)
         alone = sequential_ms(browser, url)
-        wrk(server.url + url, seconds=2, connections=4)
         r = wrk(server.url + url, connections=4)
         if r["requests"] == 0 or r["non_2xx_3xx"]:
             rows.append((url, label, f"{r['rps']:.0f}", "", "", "", f"{alone:.0f}", "MISSED (errors)", target or ""))

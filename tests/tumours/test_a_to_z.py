@@ -49,13 +49,16 @@ def test_a_letter_page_lists_its_names_and_the_aliases_under_it(client, pages):
     assert "Angiosarcoma" not in entries(html)
     # Aliases under their own letter, pointing to the page; the kit's tag beside every entry of a page with one.
     assert entries(html_of(client, "/tumours/letter/h/")) == "Haemangiosarcoma, see Angiosarcoma Test available"
-    assert entries(html_of(client, "/tumours/letter/a/")) == "Angiosarcoma Test available AS, see Angiosarcoma Test available"
+    assert (
+        entries(html_of(client, "/tumours/letter/a/"))
+        == "Angiosarcoma Test available AS, see Angiosarcoma Test available"
+    )
 
 
 def test_names_starting_with_a_digit_or_another_character_have_their_own_page(client, pages):
     html = html_of(client, "/tumours/letter/0-9/")
     assert entries(html) == "12p gain tumour Östlicher tumour"
-    assert "<h2 id=\"letter-heading\">0–9 and other characters" in html
+    assert '<h2 id="letter-heading">0–9 and other characters' in html
 
 
 def test_drafts_are_never_listed(client, pages):

@@ -97,3 +97,18 @@ def test_postgresql_results_are_those_of_ranking_every_close_name(db, query):
     expected = reference_ranking(search.query_words(query))
     assert expected, query
     assert [hit.tumour.name for hit in search_tumours(query=query).hits] == expected
+
+
+def test_a_repeated_anonymous_search_is_answered_before_sessions_and_the_view(client, db, monkeypatch,
+                                                                             django_assert_num_queries):  # fmt: skip
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    TumourFactory(name="Leiomyosarcoma", slug="leiomyosarcoma")
+    first = client.get("/search/", {"q": "leiomyosarcoma"})
+    monkeypatch.setattr(SessionMiddleware, "process_request", lambda *a: pytest.fail("the session was loaded"))
+    with django_assert_num_queries(0):
+        # The same cleaned query, however typed or whatever else the address holds, is the same cached page.
+        for query in ["leiomyosarcoma", "  leiomyosarcoma ", "leiomyosarcoma&utm_source=x"]:
+            again = client.get(f"/search/?q={query}")
+            assert again.status_code == 200 and again.content == first.content
+            assert again["Vary"] == first["Vary"]
