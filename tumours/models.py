@@ -292,6 +292,9 @@ class Tumour(ReviewedPage):
     summary = MarkdownxField(
         validators=[validate_summary], help_text="The lead paragraphs shown above the sections. Markdown."
     )
+    # The summary as plain text (rendered, citations left out, as every snippet shows it), written with the summary
+    # on every save: search shows it as the snippet without rendering markdown for each hit (~8 ms for 20 hits).
+    summary_text = models.TextField(blank=True, editable=False)
     test_kits = models.ManyToManyField(
         TestKit,
         blank=True,
@@ -319,6 +322,11 @@ class Tumour(ReviewedPage):
     def save(self, *args, **kwargs):
         # Browsers send CRLF; store LF so an untouched text is not recorded as a change in the history.
         self.summary = normalise_newlines(self.summary)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "summary" in update_fields:
+            self.summary_text = summary_plain_text(self.summary)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "summary_text"}
         previous_slug = getattr(self, "_stored_slug", None)
         super().save(*args, **kwargs)
         self._remember_old_slug(previous_slug)
@@ -360,6 +368,12 @@ class Tumour(ReviewedPage):
     @staticmethod
     def parse_aliases(also_known_as: str) -> list[str]:
         return [alias.strip() for alias in also_known_as.split(",") if alias.strip()]
+
+
+def summary_plain_text(summary: str) -> str:
+    from .text import plain_text  # tumours/text.py renders through tumours/markdown.py, which needs the apps ready
+
+    return plain_text(summary)
 
 
 class OldSlug(models.Model):

@@ -7,12 +7,17 @@ Only published pages are ever searched. A query is read as words and nothing els
 """
 
 import difflib
-import itertools
 import re
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.lookups import TrigramWordSimilar
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    TrigramDistance,
+    TrigramWordDistance,
+    TrigramWordSimilarity,
+)
 from django.db import connection
 from django.db.models import Case, F, Q, Value, When, prefetch_related_objects
 from django.db.models.functions import Greatest
@@ -30,6 +35,10 @@ MAX_RESULTS = 20
 # ~0.1. Names sharing one word of a two-word query score ~0.5, so 0.45 let every such page (1,875 of 10,000
 # synthetic ones for "myxoid sarcoma") through to be checked one by one: 50 ms. 0.55 keeps the misspellings.
 TRIGRAM_THRESHOLD = 0.55
+# Suggestions when nothing matches: difflib's ratio over the labels of the names nearest by trigrams (PostgreSQL)
+# or of every name (SQLite).
+SUGGESTION_CUTOFF = 0.6
+SUGGESTION_CANDIDATES = 20
 SNIPPET_CHARS = 220
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 WORD = re.compile(r"\w+")
@@ -66,34 +75,64 @@ def search_tumours(*, query: str) -> SearchResults:
     if not words:
         return results
     matches = _postgresql_matches(words) if connection.vendor == "postgresql" else _fallback_matches(words)
+    tumours = list(matches.only(*SHOWN_FIELDS)[:MAX_RESULTS])
+    # Which of the 20 offer a kit: one small query (an EXISTS in the search query ran for every candidate).
+    with_kit = set(Tumour.test_kits.through.objects.filter(tumour__in=tumours).values_list("tumour_id", flat=True))
+    for tumour in tumours:
+        tumour.has_kit = tumour.pk in with_kit
     terms = _terms(cleaned)
-    tumours = list(matches.defer("search_vector").prefetch_related("test_kits")[:MAX_RESULTS])
     # The snippet comes from the summary when it holds a term: only the other hits need their sections.
     pattern = _pattern(terms)
-    prefetch_related_objects([t for t in tumours if not (pattern and pattern.search(t.summary))], "sections")
+    prefetch_related_objects([t for t in tumours if not (pattern and pattern.search(summary_text(t)))], "sections")
     results.hits = [SearchHit(tumour, highlighted_snippet(tumour, terms)) for tumour in tumours]
     if not results.hits:
         results.suggestions = closest_names(cleaned)
     return results
 
 
+# What a hit shows: its link, names, the stored plain summary (and the markdown, for a row saved before it was).
+SHOWN_FIELDS = ("name", "slug", "also_known_as", "summary", "summary_text", "status")
+
+
+def summary_text(tumour: Tumour) -> str:
+    """The summary as plain text: stored with it (Tumour.save); rendered here only for a row written without."""
+    if not tumour.summary_text and tumour.summary:
+        tumour.summary_text = plain_text(tumour.summary)
+    return tumour.summary_text
+
+
 def _postgresql_matches(query: str):
     # plainto_tsquery: every word, ANDed, stop words dropped; it has no operators to misread.
     text_query = SearchQuery(query, search_type="plain", config="english")
     name_similarity = Greatest(TrigramWordSimilarity(query, "name"), TrigramWordSimilarity(query, "also_known_as"))
-    # The candidates come from the indexes: the GIN index on the vector (@@) and the trigram GIN indexes on
-    # name and aliases (`name %> query`, i.e. word_similarity >= the threshold set here). A computed
-    # "similarity >= x" in an OR forced a scan of every published row: 200-300 ms at 10,000 pages.
+    # The candidates come from the indexes: the GIN index on the vector (@@), and the names and aliases nearest
+    # the query from the GiST trigram indexes (`name %> query`, i.e. word_similarity >= the threshold set here,
+    # nearest first). A computed "similarity >= x" in an OR forced a scan of every published row (200-300 ms at
+    # 10,000 pages); every name above the threshold, rechecked one by one, cost ~7 ms for "myxoid sarcoma".
     with connection.cursor() as cursor:
         cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [TRIGRAM_THRESHOLD])
-    close_name = TrigramWordSimilar(F("name"), Value(query)) | TrigramWordSimilar(F("also_known_as"), Value(query))
+    published = Tumour.objects.published()
+    # One set of ids from the three index scans: the same three conditions ORed in a WHERE made PostgreSQL
+    # test every row's vector (a scan of every page, ~90 ms).
+    candidates = (
+        published.filter(search_vector=text_query)
+        .order_by()
+        .values("pk")
+        .union(_nearest(published, "name", query), _nearest(published, "also_known_as", query))
+    )
     return (
-        Tumour.objects.published()
-        .filter(Q(search_vector=text_query) | close_name)
+        published.filter(pk__in=candidates)
         .annotate(rank=SearchRank(F("search_vector"), text_query), similarity=name_similarity)
         # Name and alias weigh A in the vector, and a close name adds its similarity on top.
         .order_by((F("rank") + F("similarity")).desc(), "name")
     )
+
+
+def _nearest(published, field: str, query: str):
+    """The MAX_RESULTS names (or alias lists) nearest the query above the threshold. No other close name could
+    be shown: a page found by its name alone scores its similarity, and each of these at least as much."""
+    close = TrigramWordSimilar(F(field), Value(query))
+    return published.filter(close).order_by(TrigramWordDistance(query, field)).values("pk")[:MAX_RESULTS]
 
 
 def _fallback_matches(query: str):
@@ -124,7 +163,6 @@ def _pattern(terms: list[str]) -> re.Pattern | None:
 
 
 def _section_texts(tumour: Tumour):
-    # A generator, so the sections are read only when the summary holds no match.
     for section in tumour.sections.all():
         yield f"{section.heading}: ", section.body
 
@@ -132,18 +170,20 @@ def _section_texts(tumour: Tumour):
 def highlighted_snippet(tumour: Tumour, terms: list[str]) -> SafeString:
     """A short extract around the first match, HTML-escaped, with only our <mark> tags added."""
     pattern = _pattern(terms)
-    sources = itertools.chain([("", tumour.summary)], _section_texts(tumour))
     text, start = None, 0
-    for prefix, markdown_text in sources:
-        # Rendering markdown is the costly part: only for the text that holds a match.
-        if pattern and pattern.search(prefix + markdown_text):
+    summary = summary_text(tumour)
+    if pattern and (match := pattern.search(summary)):
+        text, start = summary, max(0, match.start() - SNIPPET_CHARS // 3)
+    for prefix, markdown_text in _section_texts(tumour) if pattern and text is None else ():
+        # Rendering markdown is the costly part: only for the section that holds a match.
+        if pattern.search(prefix + markdown_text):
             candidate = prefix + plain_text(markdown_text)
             match = pattern.search(candidate)
             if match:
                 text, start = candidate, max(0, match.start() - SNIPPET_CHARS // 3)
                 break
     if text is None:
-        text = plain_text(tumour.summary)
+        text = summary
     if start:
         start = text.find(" ", start) + 1 or start
     end = start + SNIPPET_CHARS
@@ -162,12 +202,19 @@ def highlighted_snippet(tumour: Tumour, terms: list[str]) -> SafeString:
 
 
 def closest_names(query: str, *, limit: int = 3) -> list[Tumour]:
-    tumours = list(Tumour.objects.published().only("name", "slug", "also_known_as"))
+    published = Tumour.objects.published().only("name", "slug", "also_known_as")
+    if connection.vendor == "postgresql":
+        # difflib over every name cost ~110 ms at 10,000 pages: only over the names nearest by trigrams.
+        by_name = published.order_by(TrigramDistance("name", query))[:SUGGESTION_CANDIDATES]
+        by_alias = published.exclude(also_known_as="").order_by(TrigramWordDistance(query, "also_known_as"))
+        tumours = list(by_name) + list(by_alias[:SUGGESTION_CANDIDATES])
+    else:
+        tumours = list(published)
     labels = {}
     for tumour in tumours:
         for label in [tumour.name, *tumour.aliases]:
             labels.setdefault(label.casefold(), tumour)
-    close = difflib.get_close_matches(query.casefold(), list(labels), n=limit * 2, cutoff=0.6)
+    close = difflib.get_close_matches(query.casefold(), list(labels), n=limit * 2, cutoff=SUGGESTION_CUTOFF)
     found: list[Tumour] = []
     for label in close:
         if labels[label] not in found:

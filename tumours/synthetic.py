@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .demo_content import LEIOMYOSARCOMA
-from .models import Section, TestKit, Tumour
+from .models import Section, TestKit, Tumour, summary_plain_text
 
 DEMO_SLUG = LEIOMYOSARCOMA["slug"]
 
@@ -30,6 +30,10 @@ def synthetic_name(number: int) -> str:
     word = WORDS[number % len(WORDS)]
     tissue = TISSUES[(number // len(WORDS)) % len(TISSUES)]
     return f"Synthetic {word} {tissue} {number:05d}"
+
+
+def _summary(number: int) -> str:
+    return f"{NOTICE}\n\n{synthetic_name(number)} is a synthetic tumour used to measure the site under load."
 
 
 class RealSiteError(Exception):
@@ -51,7 +55,8 @@ def generate_synthetic_tumours(*, count: int, batch_size: int = 1000) -> int:
             Tumour(
                 name=synthetic_name(n),
                 slug=f"{SLUG_PREFIX}{n:05d}",
-                summary=f"{NOTICE}\n\n{synthetic_name(n)} is a synthetic tumour used to measure the site under load.",
+                summary=_summary(n),
+                summary_text=summary_plain_text(_summary(n)),  # bulk_create does not call Tumour.save
                 status=Tumour.Status.PUBLISHED,
                 published_at=published_at,
             )

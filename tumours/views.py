@@ -1,7 +1,6 @@
 import re
 
 from django.conf import settings
-from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,11 +13,13 @@ from . import surrogate_keys as keys
 from .cache import cache_public_page
 from .content import KitPageContent, PageContent, build, live_kit_page
 from .editorial import Draft
-from .index import a_to_z, entries_html, group_entries, letter_bar
+from .index import entries_html, group_entries
 from .models import OldSlug, ReviewedPage, TestKit, Tumour, next_review_after
 from .page_kinds import KIT, kind_of
 from .public_forms import PickTumourForm
-from .sitemaps import SITEMAPS, urlset_response
+from .sitemaps import SITEMAPS, urlset_xml
+from .sitemaps import file_url as sitemap_file_url
+from .sitemaps import index_xml as sitemap_index_xml
 from .structured_data import kit_breadcrumbs
 
 DRAFT_BANNER = "Draft — not visible to the public"
@@ -31,14 +32,6 @@ PREVIEW_LINK_BANNER = "Draft preview, not published. This page may change before
 def home(request):
     tumours = Tumour.objects.published().prefetch_related("test_kits")
     return render(request, "tumours/home.html", {"tumours": tumours, "published_kits": published_kits()})
-
-
-@cache_public_page
-@keys.shows(keys.INDEX, keys.TUMOUR_LIST, keys.KIT_LIST)
-def index(request):
-    letters = a_to_z(Tumour.objects.published())
-    items = [(letter, entries_html(entries)) for letter, entries in letters]
-    return render(request, "tumours/index.html", {"letters": items, "letter_bar": letter_bar(letters)})
 
 
 @cache_public_page
@@ -182,16 +175,44 @@ def render_private(request, page: PageContent | KitPageContent, *, banner: str, 
     return response
 
 
+SITEMAP_HEADERS = {"X-Robots-Tag": "noindex, noodp, noarchive"}  # as Django's sitemap views send
+
+
+def _site_base(request) -> str:
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def _xml(content: str) -> HttpResponse:
+    return HttpResponse(content, content_type="application/xml", headers=SITEMAP_HEADERS)
+
+
 @cache_public_page
 @keys.shows(keys.SITEMAP, keys.TUMOUR_LIST, keys.KIT_LIST)
 def sitemap_index(request):
-    return sitemap_views.index(request, SITEMAPS, sitemap_url_name="tumours:sitemap_section")
+    return _xml(sitemap_index_xml(_site_base(request)))
 
 
 @cache_public_page
 @keys.shows(keys.SITEMAP, keys.TUMOUR_LIST, keys.KIT_LIST)
 def sitemap_section(request, section):
-    return urlset_response(sitemap_views.sitemap(request, SITEMAPS, section=section))
+    if section not in SITEMAPS:
+        raise Http404("No such sitemap.")
+    if "p" in request.GET:
+        # Django's ?p=N (what the index listed before the files had addresses of their own).
+        number = request.GET["p"]
+        if not number.isdigit() or not 1 <= int(number) <= 100_000:
+            raise Http404("No such sitemap page.")
+        return redirect(sitemap_file_url(section, int(number)), permanent=True)
+    return _xml(urlset_xml(section, 1, _site_base(request)))
+
+
+@cache_public_page
+@keys.shows(keys.SITEMAP, keys.TUMOUR_LIST, keys.KIT_LIST)
+def sitemap_file(request, section, page):
+    content = urlset_xml(section, page, _site_base(request)) if section in SITEMAPS and page > 1 else None
+    if content is None:
+        raise Http404("No such sitemap file.")
+    return _xml(content)
 
 
 @cache_public_page

@@ -21,6 +21,7 @@ from tumours.models import OldSlug, TestKit
 PUBLIC = {
     "tumours:home": {"all", "home", "tumour-list", "kit-list"},
     "tumours:index": {"all", "index", "tumour-list"},
+    "tumours:letter": {"all", "index", "tumour-list", "kit-list"},
     "tumours:detail": {"all", "kit-list"},
     "tumours:kits": {"all", "kits", "kit-list"},
     "tumours:kit": {"all", "kit-list", "tumour-list"},
@@ -80,7 +81,8 @@ def urls(site) -> list[tuple[str, str]]:
     """A real address for every pattern (with the site's objects), and its name."""
     tumour, kit, objects = site["tumour"], site["kit"], objects_for(site)
     values = {
-        "slug": tumour.slug, "section": "tumours", "token": site["request"].status_token(), "path": "nothing.png",
+        "slug": tumour.slug, "section": "tumours", "letter": tumour.slug[0], "token": site["request"].status_token(),
+        "path": "nothing.png",
         "app_label": "tumours", "content_type_id": "1", "object_id": "1", "id": "1", "pk": "1",
     }  # fmt: skip
     found = []

@@ -147,7 +147,10 @@ def test_sitemap_lists_home_index_and_published_tumours_with_lastmod(client, dem
     ]  # fmt: skip
     pages = sitemap_urls(client, "/sitemap-pages.xml")
     # The demo content publishes the Oncofocus page too, so the list of tests is a page with something on it.
-    assert set(pages) == {"http://testserver/", "http://testserver/tumours/", "http://testserver/tests/"}
+    assert set(pages) == {
+        "http://testserver/", "http://testserver/tumours/", "http://testserver/tumours/letter/l/",
+        "http://testserver/tests/",
+    }  # fmt: skip
     tumours = sitemap_urls(client, "/sitemap-tumours.xml")
     assert set(tumours) == {"http://testserver/tumours/leiomyosarcoma/"}
     demo_tumour.refresh_from_db()
@@ -174,8 +177,8 @@ def test_index_letter_bar_links_only_letters_with_pages(client, demo_tumour):
     html = client.get(reverse("tumours:index")).content.decode()
     bar = html[html.index('<nav class="letter-bar"') :]
     bar = bar[: bar.index("</nav>")]
-    assert re.findall(r'href="#letter-(\w+)"', bar) == ["A", "L", "other"]
+    assert re.findall(r'href="/tumours/letter/([\w-]+)/"', bar) == ["a", "l", "0-9"]
     assert '<span class="letter-bar__empty">B<span class="visually-hidden"> (no pages)</span></span>' in bar
     assert bar.count("<li>") == 27
-    for anchor in ["A", "L", "other"]:
-        assert f'id="letter-{anchor}"' in html
+    # /tumours/ shows the first letter: it is the current one in the bar.
+    assert '<a href="/tumours/letter/a/" aria-current="true">A</a>' in bar
