@@ -14,7 +14,7 @@ sys.path.insert(0, str(REPO))
 
 from tests.servers import Browser, Gunicorn, manage, production_env  # noqa: E402
 
-__all__ = ["Browser", "Gunicorn", "manage", "prepare", "shell", "wrk", "workers", "print_table"]
+__all__ = ["Browser", "Gunicorn", "manage", "prepare", "shell", "static_copy_of_page", "wrk", "workers", "print_table"]
 
 # Where benchmark databases live; each script uses <this>_<name>, dropped and created afresh.
 DATABASE_URL_BASE = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/oncosite_bench")
@@ -51,6 +51,19 @@ def prepare(name: str, **env_overrides: str) -> dict[str, str]:
     manage("migrate", "--noinput", env=env)
     manage("collectstatic", "--noinput", env=env)
     return env
+
+
+def static_copy_of_page(env: dict[str, str], page: str) -> tuple[bytes, str]:
+    """The page as one server renders it, put among the static files (before the measured server starts, so
+    whitenoise serves it from memory like any static file): its bytes, and its path under /static/."""
+    server = Gunicorn(env, workers=1).start()
+    html = Browser(server.url).get(page).text.encode()
+    server.stop()
+    name = page.strip("/").rsplit("/", 1)[-1] or "home"
+    static_copy = Path(env["DJANGO_STATIC_ROOT"]) / "bench" / f"{name}.html"
+    static_copy.parent.mkdir(parents=True, exist_ok=True)
+    static_copy.write_bytes(html)
+    return html, f"/static/bench/{name}.html"
 
 
 def shell(env: dict[str, str], code: str) -> str:

@@ -8,10 +8,9 @@ Varnish until it shows the new text. Run: .venv/bin/python bench/edge.py (BENCH_
 
 import os
 import sys
-from pathlib import Path
 
 import redis
-from common import SECONDS, Browser, Gunicorn, prepare, print_table, shell, workers, wrk
+from common import SECONDS, Browser, Gunicorn, prepare, print_table, shell, static_copy_of_page, workers, wrk
 
 from tests.servers import redis_url_for_tests
 from tests.varnish import Varnish, varnishd_missing
@@ -65,17 +64,12 @@ def main() -> None:
     env = prepare("edge", REDIS_URL=redis_url, CLIENT_IP_HEADER="HTTP_X_FORWARDED_FOR")
     shell(env, "from tumours.demo_content import load_demo_content; load_demo_content()")
 
-    server = Gunicorn(env, workers=1).start()
-    html = Browser(server.url).get(PAGE).text.encode()
-    server.stop()
-    static_copy = Path(env["DJANGO_STATIC_ROOT"]) / "bench" / "leiomyosarcoma.html"
-    static_copy.parent.mkdir(parents=True, exist_ok=True)
-    static_copy.write_bytes(html)
+    html, static_path = static_copy_of_page(env, PAGE)
 
     server = Gunicorn(env, workers=workers()).start()
     varnish = Varnish(server.port).start()
     try:
-        static_url = f"{server.url}/static/bench/leiomyosarcoma.html"
+        static_url = server.url + static_path
         # The same page, rendered afresh (its feedback form's token differs per render, its size does not).
         if len(Browser(varnish.url).get(PAGE).text.encode()) != len(html):
             raise SystemExit("Varnish does not serve the page at the static copy's size.")

@@ -7,9 +7,8 @@ Redis round trip per hit, no copy in the process) in the same run.
 """
 
 import os
-from pathlib import Path
 
-from common import SECONDS, Browser, Gunicorn, prepare, print_table, shell, workers, wrk
+from common import SECONDS, Browser, Gunicorn, prepare, print_table, shell, static_copy_of_page, workers, wrk
 
 PAGE = "/tumours/leiomyosarcoma/"
 
@@ -18,18 +17,12 @@ def main() -> None:
     env = prepare("page")
     shell(env, "from tumours.demo_content import load_demo_content; load_demo_content()")
 
-    # Render the page once, and put its bytes among the static files before the measured server starts.
-    server = Gunicorn(env, workers=1).start()
-    html = Browser(server.url).get(PAGE).text.encode()
-    server.stop()
-    static_copy = Path(env["DJANGO_STATIC_ROOT"]) / "bench" / "leiomyosarcoma.html"
-    static_copy.parent.mkdir(parents=True, exist_ok=True)
-    static_copy.write_bytes(html)
+    html, static_path = static_copy_of_page(env, PAGE)
 
     server = Gunicorn(env, workers=workers()).start()
     try:
-        static_url = f"{server.url}/static/bench/leiomyosarcoma.html"
-        if Browser(server.url).get("/static/bench/leiomyosarcoma.html").text.encode() != html:
+        static_url = server.url + static_path
+        if Browser(server.url).get(static_path).text.encode() != html:
             raise SystemExit("The static copy is not served byte for byte.")
         for url, bust in ((static_url, False), (server.url + PAGE, False), (server.url + PAGE, True)):
             wrk(url, seconds=2, bust=bust)  # warm-up: workers loaded, caches filled

@@ -1,9 +1,11 @@
 import pytest
+import redis
 from django.core.cache import caches
-from django.test import Client
+from django.test import Client, override_settings
 
 from oncosite.roles import CLINICAL_EDITORS, CLINICAL_REVIEWERS, SALES_TEAM
 from tests.factories import SectionFactory, TestKitFactory, TumourFactory, UserFactory
+from tests.servers import RedisServer, redis_cache_settings
 from tests.two_factor import mark_verified
 from tumours import services
 from tumours.demo_content import load_demo_content
@@ -140,3 +142,27 @@ def live(draft, editor, reviewer):
     services.approve(tumour=draft, by=reviewer)
     draft.refresh_from_db()
     return draft
+
+
+@pytest.fixture(scope="module")
+def redis_server():
+    """A redis-server of the test module's own, which its tests may stop and start."""
+    server = RedisServer()
+    try:
+        server.start()
+    except (OSError, RuntimeError):
+        pytest.skip("redis-server is not installed (.ci/run installs it)")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_cache(redis_server):
+    """The app's caches on the module's redis-server (started again if a test stopped it), emptied after."""
+    if redis_server.process.poll() is not None:
+        redis_server.start()
+    with override_settings(CACHES=redis_cache_settings(redis_server.url)):
+        caches["default"].clear()
+        yield redis_server
+    if redis_server.process.poll() is None:
+        redis.Redis.from_url(redis_server.url).flushdb()

@@ -36,6 +36,34 @@ def free_port() -> int:
     raise RuntimeError(f"No free port in {first}-{last}")
 
 
+def stop_process(process: subprocess.Popen | None) -> None:
+    """Ask a server to stop, and make it stop if it has not within ten seconds."""
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# Production leaves a failed Redis alone for 5 s; tests of outages do not wait that long.
+REDIS_RETRY_SECONDS = 0.2
+
+
+def redis_cache_settings(url: str) -> dict:
+    """CACHES for the app with its Redis at `url`, as production configures them (a test's own redis-server)."""
+    options = {"RETRY_SECONDS": REDIS_RETRY_SECONDS}
+    return {
+        "default": {
+            "BACKEND": "oncosite.redis_cache.FailOpenRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {**options, "ON_RECOVERY": "tumours.cache.drop_public_pages"},
+        },
+        "ratelimit": {"BACKEND": "oncosite.redis_cache.LocalFallbackRedisCache", "LOCATION": url, "OPTIONS": options},
+    }
+
+
 def redis_url_for_tests(offset: int) -> str:
     # Each test module that talks to Redis owns a database of its own, flushed at will;
     # TEST_REDIS_DB_BASE="8" keeps parallel runs on one machine apart, as SERVER_PORTS does for ports.
@@ -90,13 +118,7 @@ class Gunicorn:
         raise RuntimeError("gunicorn did not answer in time")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 @dataclass

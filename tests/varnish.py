@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.servers import REPO, Browser, free_port
+from tests.servers import REPO, Browser, free_port, stop_process
 
 VARNISHD = "/usr/sbin/varnishd"
 VCL = REPO / "deploy" / "varnish" / "default.vcl"
@@ -72,12 +72,6 @@ class Varnish:
         raise RuntimeError("varnishd did not answer in time")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         if self.workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)

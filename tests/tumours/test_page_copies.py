@@ -12,47 +12,14 @@ from django.core.cache import caches
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from tests.servers import RedisServer, TcpProxy
+from tests.servers import REDIS_RETRY_SECONDS as RETRY_SECONDS
+from tests.servers import TcpProxy
+from tests.servers import redis_cache_settings as cache_settings
 from tumours import cache as page_cache
 from tumours import services
 from tumours.models import Tumour
 
 PAGE = "/tumours/leiomyosarcoma/"
-RETRY_SECONDS = 0.2
-
-
-def cache_settings(url: str) -> dict:
-    options = {"RETRY_SECONDS": RETRY_SECONDS}
-    return {
-        "default": {
-            "BACKEND": "oncosite.redis_cache.FailOpenRedisCache",
-            "LOCATION": url,
-            "OPTIONS": {**options, "ON_RECOVERY": "tumours.cache.drop_public_pages"},
-        },
-        "ratelimit": {"BACKEND": "oncosite.redis_cache.LocalFallbackRedisCache", "LOCATION": url, "OPTIONS": options},
-    }
-
-
-@pytest.fixture(scope="module")
-def redis_server():
-    server = RedisServer()
-    try:
-        server.start()
-    except (OSError, RuntimeError):
-        pytest.skip("redis-server is not installed (.ci/run installs it)")
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def redis_cache(redis_server):
-    if redis_server.process.poll() is not None:
-        redis_server.start()
-    with override_settings(CACHES=cache_settings(redis_server.url)):
-        caches["default"].clear()
-        yield redis_server
-    if redis_server.process.poll() is None:
-        redis.Redis.from_url(redis_server.url).flushdb()
 
 
 def subscribed(timeout: float = 10) -> str:
