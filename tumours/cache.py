@@ -307,8 +307,9 @@ def cache_public_page(view=None, *, query_key=None):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not _may_use_cache(request, query_key=query_key):
-            _apply_due_changes()
-            return view(request, *args, **kwargs)
+            # Due changes first, as below; the next one is noted for the front cache's headers, not asked twice.
+            next_change = _apply_due_changes()
+            return note_next_change(view(request, *args, **kwargs), next_change)
         cache = caches["default"]
         variant = query_key(request) if query_key else ""
         lookup = _lookup(cache, request, variant)

@@ -131,6 +131,11 @@ def test_page_uses_a_fixed_number_of_queries(client, django_assert_max_num_queri
     SourceFactory.create_batch(3, tumour=tumour)
     with django_assert_max_num_queries(5):
         assert client.get(tumour.get_absolute_url()).status_code == 200
+    # A query string the page cache does not key on (a campaign tag, say): the page is built as it is, and the
+    # front cache's headers reuse the scheduled-change lookup rather than ask again.
+    with django_assert_max_num_queries(5):
+        response = client.get(tumour.get_absolute_url() + "?utm_source=newsletter")
+    assert response["Cache-Control"].startswith("public, ")
 
 
 def test_sources_are_listed_in_order_with_accessed_date_and_licence(client, db):
