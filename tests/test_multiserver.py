@@ -51,7 +51,7 @@ def server_env(**overrides: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def servers(django_db_setup, django_db_blocker):
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL): app servers cannot share SQLite's in-memory test database")
+        pytest.skip("needs PostgreSQL (set DATABASE_URL): the app servers share the test's PostgreSQL database")
     redis.Redis.from_url(REDIS_URL).flushdb()  # this module's own Redis database
     env = server_env()
     manage("collectstatic", "--noinput", env=env)

@@ -31,7 +31,7 @@ __all__ = ["site"]  # the fixture, from the multiserver tests
 
 def _skip_unless_possible():
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL): gunicorn cannot share SQLite's in-memory test database")
+        pytest.skip("needs PostgreSQL (set DATABASE_URL): gunicorn serves the test's PostgreSQL database")
     if reason := varnishd_missing():
         pytest.skip(reason)
 

@@ -21,8 +21,8 @@ def form_url(transactional_db, demo_tumour, settings):
     return reverse("orders:request_test", args=[demo_tumour.slug])
 
 
-# SQLite's test database is one shared in-memory file that locks whole tables: threads get "table is locked"
-# from the session store before reaching our code. Production runs PostgreSQL, where these must pass.
+# SQLite lets one connection write at a time: concurrent posts queue on its lock (or time out on it) in the
+# session store before reaching our code. Production runs PostgreSQL, where these must pass.
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs DATABASE_URL=postgres://...")
 
 

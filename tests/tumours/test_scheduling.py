@@ -77,7 +77,7 @@ def test_no_stale_copy_survives_the_commit(live, editor, reviewer):
     """A visitor served between the write and its commit (from another connection) must not leave the old page
     in the cache once the new one is committed."""
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite's shared in-memory test database locks whole tables across threads")
+        pytest.skip("needs PostgreSQL: one connection writes while another reads, as in production")
     url = "/tumours/angiosarcoma/"
     Client().get(url)
     services.save_draft(tumour=live, by=editor, fields={"summary": "The corrected text."})
