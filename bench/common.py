@@ -14,7 +14,18 @@ sys.path.insert(0, str(REPO))
 
 from tests.servers import Browser, Gunicorn, manage, production_env  # noqa: E402
 
-__all__ = ["Browser", "Gunicorn", "manage", "prepare", "shell", "static_copy_of_page", "wrk", "workers", "print_table"]
+__all__ = [
+    "Browser",
+    "Gunicorn",
+    "manage",
+    "prepare",
+    "shell",
+    "static_copy_of_page",
+    "wrk",
+    "workers",
+    "print_table",
+    "print_throughput",
+]
 
 # Where benchmark databases live; each script uses <this>_<name>, dropped and created afresh.
 DATABASE_URL_BASE = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/oncosite_bench")
@@ -96,3 +107,16 @@ def print_table(rows: list[tuple], header: tuple) -> None:
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, tuple("-" * w for w in widths), *rows]:
         print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
+
+
+def print_throughput(page: str, size: int, results: dict[str, dict], static_row: str, decimals: int = 1) -> float:
+    """The wrk results as a table of req/s against the static file's (row `static_row`); returns its req/s."""
+    static_rps = results[static_row]["rps"]
+    print(f"\nPage {page}: {size} bytes; {workers()} workers; wrk 2 threads, 16 connections, {SECONDS}s each\n")
+    rows = [
+        (name, f"{r['rps']:.0f}", f"{r['rps'] / static_rps:.2f}", f"{r['p50']:.{decimals}f}",
+         f"{r['p99']:.{decimals}f}", r["non_2xx_3xx"] + r["socket_errors"])
+        for name, r in results.items()
+    ]  # fmt: skip
+    print_table(rows, ("served", "req/s", "vs static", "p50 ms", "p99 ms", "errors"))
+    return static_rps

@@ -10,7 +10,7 @@ import os
 import sys
 
 import redis
-from common import SECONDS, Browser, Gunicorn, prepare, print_table, shell, static_copy_of_page, workers, wrk
+from common import Browser, Gunicorn, prepare, print_throughput, shell, static_copy_of_page, workers, wrk
 
 from tests.servers import redis_url_for_tests
 from tests.varnish import Varnish, varnishd_missing
@@ -87,14 +87,7 @@ def main() -> None:
         varnish.stop()
         server.stop()
 
-    static_rps = results["static file (whitenoise, gunicorn)"]["rps"]
-    print(f"\nPage {PAGE}: {len(html)} bytes; {workers()} workers; wrk 2 threads, 16 connections, {SECONDS}s each\n")
-    rows = [
-        (name, f"{r['rps']:.0f}", f"{r['rps'] / static_rps:.2f}", f"{r['p50']:.2f}", f"{r['p99']:.2f}",
-         r["non_2xx_3xx"] + r["socket_errors"])
-        for name, r in results.items()
-    ]  # fmt: skip
-    print_table(rows, ("served", "req/s", "vs static", "p50 ms", "p99 ms", "errors"))
+    print_throughput(PAGE, len(html), results, "static file (whitenoise, gunicorn)", decimals=2)
 
     elapsed = sorted(float(line.split()[1]) for line in output.splitlines() if line.startswith("ELAPSED"))
     if len(elapsed) != REPEATS:

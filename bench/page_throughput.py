@@ -8,7 +8,7 @@ Redis round trip per hit, no copy in the process) in the same run.
 
 import os
 
-from common import SECONDS, Browser, Gunicorn, prepare, print_table, shell, static_copy_of_page, workers, wrk
+from common import Browser, Gunicorn, prepare, print_throughput, shell, static_copy_of_page, workers, wrk
 
 PAGE = "/tumours/leiomyosarcoma/"
 
@@ -41,14 +41,7 @@ def main() -> None:
         finally:
             server.stop()
 
-    static_rps = results["static file (whitenoise)"]["rps"]
-    print(f"\nPage {PAGE}: {len(html)} bytes; {workers()} workers; wrk 2 threads, 16 connections, {SECONDS}s each\n")
-    rows = [
-        (name, f"{r['rps']:.0f}", f"{r['rps'] / static_rps:.2f}", f"{r['p50']:.1f}", f"{r['p99']:.1f}",
-         r["non_2xx_3xx"] + r["socket_errors"])
-        for name, r in results.items()
-    ]  # fmt: skip
-    print_table(rows, ("served", "req/s", "vs static", "p50 ms", "p99 ms", "errors"))
+    static_rps = print_throughput(PAGE, len(html), results, "static file (whitenoise)", decimals=1)
     cached_ratio = results["tumour page, cache as configured"]["rps"] / static_rps
     verdict = "met" if cached_ratio >= 0.9 else "MISSED"
     print(f"\nTarget: cached page >= 0.90 of static req/s -> {cached_ratio:.2f} ({verdict})")
