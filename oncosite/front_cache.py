@@ -167,10 +167,8 @@ def purge(keys, *, targets: list[str] | None = None) -> list[FrontCachePurge]:
         return []
     if len(keys) > settings.FRONT_CACHE_PURGE_MAX_KEYS:
         keys = [surrogate_keys.ALL]  # a bulk change: one short purge instead of a header no cache accepts
-    from tumours.cache import drop_public_pages
-
-    # The app's own page cache first: a front cache fetching the page again at once must get the new one.
-    drop_public_pages()
+    # The app's own page cache is already dropped: tumours/signals.py registers its drop before this purge (and a
+    # purge by hand drops it itself), so a front cache fetching the page again at once gets the new one.
     purges = [FrontCachePurge.objects.create(target=target, keys=keys) for target in targets]
     for row in purges:
         if attempt(row.pk) is not None:

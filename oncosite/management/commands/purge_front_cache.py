@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from oncosite import front_cache
 from tumours import surrogate_keys
+from tumours.cache import drop_public_pages
 
 
 class Command(BaseCommand):
@@ -24,6 +25,8 @@ class Command(BaseCommand):
         if keys or all:
             if not settings.FRONT_CACHE_PURGE_URLS:
                 raise CommandError("FRONT_CACHE_PURGE_URLS is empty: there is no front cache to purge.")
+            # The app's own cached pages first: the front cache fetching them again must get new ones.
+            drop_public_pages()
             purges = front_cache.purge([surrogate_keys.ALL] if all else keys)
             for purge in purges:
                 purge.refresh_from_db()
